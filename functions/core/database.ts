@@ -1,0 +1,219 @@
+/**
+ * Kysely table types. Column names are SCHEMA.md's; tables are mapped as SCHEMA_NOTES.md says.
+ * `Generated<T>` marks columns with database defaults. Instants are timestamptz (Date), dates are
+ * `date` (Date from both pg and the Data API; format them with `isoDate`), JSON columns are jsonb.
+ */
+import type { ColumnType, Generated } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type GeneratedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type DateColumn = ColumnType<Date | string, string, string>;
+type Json<T = unknown> = ColumnType<T, string, string>;
+
+export type UserRole = 'super_admin' | 'account_admin' | 'clinician' | 'office_staff';
+export const USER_ROLES: readonly UserRole[] = ['super_admin', 'account_admin', 'clinician', 'office_staff'];
+export type AccountStatus = 'active' | 'inactive' | 'suspended';
+export type UserStatus = 'active' | 'inactive' | 'invited' | 'suspended';
+export type PatientStatus = 'active' | 'inactive' | 'archived';
+
+export interface AccountsTable {
+  id: Generated<string>;
+  name: string;
+  status: ColumnType<AccountStatus, AccountStatus | undefined, AccountStatus>;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+  subscription_tier: string | null;
+  max_users: number | null;
+  /** Non-clinical clinic settings (e.g. display name in e-mails). Added by 001 as the API needs it. */
+  settings: ColumnType<Record<string, unknown>, string | undefined, string>;
+}
+
+export interface UsersTable {
+  id: Generated<string>;
+  email: string;
+  /** Replaces the document's password_hash: credentials live in Cognito / the local identity provider. */
+  cognito_sub: string;
+  first_name: string | null;
+  last_name: string | null;
+  role: UserRole;
+  /** Null only for super_admin (platform operators belong to no clinic). */
+  account_id: string | null;
+  status: ColumnType<UserStatus, UserStatus | undefined, UserStatus>;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+  last_login: Timestamp | null;
+}
+
+export interface PatientsTable {
+  id: Generated<string>;
+  account_id: string;
+  first_name: string;
+  last_name: string;
+  email: string | null;
+  phone: string | null;
+  date_of_birth: DateColumn | null;
+  provider_id: string | null;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+  status: ColumnType<PatientStatus, PatientStatus | undefined, PatientStatus>;
+  /** Idempotency key of the import row that created the patient (null when created otherwise). */
+  import_key: string | null;
+}
+
+export type ChatSessionStatus = 'in_progress' | 'completed' | 'abandoned';
+export interface ChatSessionsTable {
+  id: Generated<string>;
+  patient_id: string;
+  status: ColumnType<ChatSessionStatus, ChatSessionStatus | undefined, ChatSessionStatus>;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+  completed_at: Timestamp | null;
+  source: string;
+}
+
+export interface ChatQuestionsTable {
+  id: Generated<number>;
+  text: string;
+  question_type: string;
+  options: Json | null;
+  next_question_logic: Json | null;
+  category: string | null;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+  is_active: ColumnType<boolean, boolean | undefined, boolean>;
+}
+
+export interface ChatAnswersTable {
+  id: Generated<string>;
+  session_id: string;
+  question_id: number;
+  answer: string | null;
+  created_at: GeneratedTimestamp;
+}
+
+export type InviteStatus = 'pending' | 'completed' | 'expired' | 'revoked';
+export interface InvitesTable {
+  id: Generated<string>;
+  patient_id: string | null;
+  email: string | null;
+  first_name: string | null;
+  last_name: string | null;
+  /** SHA-256 (hex) of the token; the token itself is never stored. */
+  token_hash: string;
+  provider_id: string | null;
+  status: ColumnType<InviteStatus, InviteStatus | undefined, InviteStatus>;
+  created_at: GeneratedTimestamp;
+  expires_at: Timestamp;
+  completed_at: Timestamp | null;
+}
+
+export interface EligibilityResultsTable {
+  id: Generated<string>;
+  patient_id: string;
+  session_id: string | null;
+  is_eligible: boolean;
+  nccn_eligible: boolean;
+  /** numeric(7,4): arrives as a string from pg and the Data API alike. */
+  tc_score: string | null;
+  factors: Json;
+  created_at: GeneratedTimestamp;
+  provider_reviewed: ColumnType<boolean, boolean | undefined, boolean>;
+  provider_id: string | null;
+  review_notes: string | null;
+}
+
+export type LabOrderStatus = 'ordered' | 'processing' | 'completed' | 'cancelled';
+export interface LabOrdersTable {
+  id: Generated<string>;
+  patient_id: string;
+  provider_id: string;
+  eligibility_result_id: string | null;
+  test_type: string;
+  lab_id: string;
+  status: ColumnType<LabOrderStatus, LabOrderStatus | undefined, LabOrderStatus>;
+  ordered_at: GeneratedTimestamp;
+  external_order_id: string | null;
+  insurance_information: Json | null;
+  notes: string | null;
+}
+
+export type LabResultStatus = 'pending' | 'available' | 'reviewed';
+export interface LabResultsTable {
+  id: Generated<string>;
+  order_id: string;
+  status: ColumnType<LabResultStatus, LabResultStatus | undefined, LabResultStatus>;
+  result_data: Json | null;
+  raw_result: string | null;
+  received_at: Timestamp | null;
+  reviewed_at: Timestamp | null;
+  reviewer_id: string | null;
+  clinical_significance: string | null;
+}
+
+export interface AppointmentsTable {
+  id: Generated<string>;
+  patient_id: string;
+  clinician_id: string;
+  /** Clinician-local date and time of `date_time`. */
+  date: DateColumn;
+  time: string;
+  date_time: Timestamp;
+  duration_minutes: number;
+  time_zone: string;
+  appointment_type: 'virtual' | 'in-person';
+  status: ColumnType<string, string | undefined, string>;
+  notes: string | null;
+  confirmation_code: string;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
+export interface RecurringAvailabilityTable {
+  id: Generated<string>;
+  clinician_id: string;
+  day_of_week: number | null;
+  time: string | null;
+  start_date: DateColumn | null;
+  end_date: DateColumn | null;
+  valid_until: DateColumn | null;
+  /** jsonb array of 0 (Monday) … 6 (Sunday). */
+  days_of_week: Json<number[]>;
+  /** jsonb array of "HH:MM" slot starts or "HH:MM-HH:MM" ranges. */
+  time_slots: Json<string[]>;
+  time_zone: string;
+  slot_minutes: number;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
+export type AuditActorType = 'user' | 'patient' | 'system' | 'lab';
+export interface AuditEventsTable {
+  id: Generated<string>;
+  occurred_at: GeneratedTimestamp;
+  /** Tenant of the data touched (null for platform-level actions). */
+  account_id: string | null;
+  actor_type: AuditActorType;
+  /** users.id for staff, chat_sessions.id for patients, a lab id or workflow name otherwise. */
+  actor_id: string | null;
+  action: string;
+  resource_type: string;
+  resource_id: string | null;
+  patient_id: string | null;
+  request_id: string | null;
+}
+
+export interface Database {
+  accounts: AccountsTable;
+  users: UsersTable;
+  patients: PatientsTable;
+  chat_sessions: ChatSessionsTable;
+  chat_questions: ChatQuestionsTable;
+  chat_answers: ChatAnswersTable;
+  invites: InvitesTable;
+  eligibility_results: EligibilityResultsTable;
+  lab_orders: LabOrdersTable;
+  lab_results: LabResultsTable;
+  appointments: AppointmentsTable;
+  recurring_availability: RecurringAvailabilityTable;
+  audit_events: AuditEventsTable;
+}
