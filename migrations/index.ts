@@ -1,4 +1,19 @@
 import type { Migration } from 'kysely';
+import * as m001 from './001_initial_schema.ts';
+import * as m002 from './002_chat_system.ts';
+import * as m003 from './003_invite_system.ts';
+import * as m004 from './004_eligibility_analysis.ts';
+import * as m005 from './005_lab_integration.ts';
+import * as m006 from './006_appointments.ts';
+import * as m007 from './007_audit_events.ts';
 
 /** Every migration, by name, in order. A test checks that each file in this folder is registered here. */
-export const migrations: Record<string, Migration> = {};
+export const migrations: Record<string, Migration> = {
+  '001_initial_schema': m001,
+  '002_chat_system': m002,
+  '003_invite_system': m003,
+  '004_eligibility_analysis': m004,
+  '005_lab_integration': m005,
+  '006_appointments': m006,
+  '007_audit_events': m007,
+};

@@ -25,6 +25,8 @@ export function dataApiDialect(config: { resourceArn: string; secretArn: string;
 export async function postgresDialect(connectionString: string): Promise<Dialect> {
   const pg = (await import('pg')).default;
   pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number.parseInt(value, 10));
+  // Calendar dates stay `YYYY-MM-DD` text: a Date at local midnight would shift with the process time zone.
+  pg.types.setTypeParser(pg.types.builtins.DATE, (value: string) => value);
   const pool = new pg.Pool({ connectionString, max: 10 });
   pool.on('connect', (client) => {
     void client.query("SET TIME ZONE 'UTC'");

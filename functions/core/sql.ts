@@ -1,0 +1,27 @@
+import { sql, type RawBuilder } from 'kysely';
+
+/**
+ * The RDS Data API sends untyped string parameters as varchar, so every non-text parameter is cast
+ * in SQL. These helpers are the only way repositories pass such values.
+ */
+export const asUuid = (value: string): RawBuilder<string> => sql<string>`cast(${value} as uuid)`;
+export const asJson = (value: unknown): RawBuilder<string> => sql<string>`cast(${JSON.stringify(value)} as jsonb)`;
+export const asDate = (value: string): RawBuilder<string> => sql<string>`cast(${value} as date)`;
+export const asTime = (value: string): RawBuilder<string> => sql<string>`cast(${value} as time)`;
+export const asTimestamptz = (value: Date | string): RawBuilder<Date> =>
+  sql<Date>`cast(${typeof value === 'string' ? value : value.toISOString()} as timestamptz)`;
+
+/** Dates come back as Date (pg and Data API) or string; the API speaks `YYYY-MM-DD`. */
+export function isoDate(value: Date | string | null | undefined): string | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string') return value.slice(0, 10);
+  return value.toISOString().slice(0, 10);
+}
+
+export function isoInstant(value: Date | string | null | undefined): string | null {
+  if (value === null || value === undefined) return null;
+  return (typeof value === 'string' ? new Date(value) : value).toISOString();
+}
+
+/** The database clock, so every timestamp of one statement agrees. */
+export const dbNow = (): RawBuilder<Date> => sql<Date>`now()`;

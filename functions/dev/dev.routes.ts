@@ -1,0 +1,22 @@
+import * as v from 'valibot';
+import { defineRoute, type RouteDef } from '../core/http/route.ts';
+import { email } from '../core/http/schemas.ts';
+
+const area = 'dev';
+const tags = ['Local development'];
+
+/** Local-only routes: the CDK stack never deploys `localOnly` routes. */
+export const devRoutes: RouteDef[] = [
+  defineRoute({
+    operationId: 'devToken',
+    method: 'POST',
+    path: '/dev/token',
+    area,
+    tags,
+    summary: 'Local identity provider: an ID token for a seeded or created user',
+    auth: 'public',
+    localOnly: true,
+    body: v.strictObject({ email }),
+    response: v.object({ idToken: v.string(), expiresIn: v.number() }),
+  }),
+];

@@ -1,0 +1,24 @@
+import { isLocalMode } from '../core/config.ts';
+import { createAreaHandler } from '../core/http/area-handler.ts';
+import { ok, type Operation } from '../core/http/types.ts';
+import { notFound } from '../core/errors.ts';
+import { findUserByEmail } from '../users/users.repository.ts';
+import { localServices } from '../local/local-services.ts';
+import { devRoutes } from './dev.routes.ts';
+
+if (!isLocalMode) throw new Error('The dev area exists only in local mode');
+
+const TOKEN_SECONDS = 3600;
+
+const operations: Record<string, Operation> = {
+  devToken: async (r) => {
+    const idp = localServices.identityProvider;
+    if (!idp) throw new Error('Local identity provider not started');
+    const user = await findUserByEmail(r.db, r.body.email);
+    if (!user) throw notFound('User');
+    const idToken = await idp.signIdToken({ sub: user.cognito_sub, email: user.email, role: user.role, accountId: user.account_id, expiresIn: TOKEN_SECONDS });
+    return ok({ idToken, expiresIn: TOKEN_SECONDS });
+  },
+};
+
+export const handler = createAreaHandler(devRoutes, operations);

@@ -1,0 +1,16 @@
+import type { RouteDef } from './core/http/route.ts';
+import { accountRoutes } from './accounts/accounts.routes.ts';
+import { devRoutes } from './dev/dev.routes.ts';
+import { patientRoutes } from './patients/patients.routes.ts';
+import { platformRoutes } from './platform/platform.routes.ts';
+import { userRoutes } from './users/users.routes.ts';
+
+/**
+ * The route table: read by the CDK API stack (one Lambda per area, authorizer per `auth`), the local
+ * gateway, the OpenAPI generator and the authorization tests. Add an area's routes here.
+ */
+export const routes: readonly RouteDef[] = [...platformRoutes, ...accountRoutes, ...userRoutes, ...patientRoutes, ...devRoutes];
+
+export function deployedRoutes(): readonly RouteDef[] {
+  return routes.filter((route) => !route.localOnly);
+}

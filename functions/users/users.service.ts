@@ -1,0 +1,128 @@
+import type { StaffActor } from '../core/auth/actor.ts';
+import { tenantScope } from '../core/auth/actor.ts';
+import { recordAudit, type AuditContext } from '../core/audit.ts';
+import type { Db } from '../core/db.ts';
+import { conflict, forbidden, notFound, unprocessable } from '../core/errors.ts';
+import { decodeCursor, toPage } from '../core/pagination.ts';
+import { isoInstant } from '../core/sql.ts';
+import { identityProvider } from './identity-provider.ts';
+import * as repo from './users.repository.ts';
+import type { CreateUserInput, ListUsersQuery, UpdateUserInput } from './users.schemas.ts';
+
+export function toUserDto(row: repo.UserRow) {
+  return {
+    id: row.id,
+    email: row.email,
+    firstName: row.first_name,
+    lastName: row.last_name,
+    role: row.role,
+    accountId: row.account_id,
+    status: row.status,
+    createdAt: isoInstant(row.created_at),
+    updatedAt: isoInstant(row.updated_at),
+    lastLogin: isoInstant(row.last_login),
+  };
+}
+
+interface Context extends AuditContext {
+  actor: StaffActor;
+}
+
+function userAudit(action: string, row: repo.UserRow) {
+  return { action, resourceType: 'user', resourceId: row.id, accountId: row.account_id };
+}
+
+export async function listUsers(db: Db, actor: StaffActor, query: ListUsersQuery) {
+  const accountId = tenantScope(actor) ?? query.accountId ?? null;
+  const rows = await repo.listUsers(db, {
+    accountId,
+    roles: query.role ? [query.role] : undefined,
+    status: query.status,
+    after: decodeCursor(query.cursor) as [string, string] | undefined,
+    limit: query.limit,
+  });
+  return toPage(rows, query.limit, (r) => [r.email, r.id], toUserDto);
+}
+
+export async function listClinicians(db: Db, actor: StaffActor, query: { limit: number; cursor?: string; accountId?: string }) {
+  const rows = await repo.listUsers(db, {
+    accountId: tenantScope(actor) ?? query.accountId ?? null,
+    roles: ['clinician'],
+    status: 'active',
+    after: decodeCursor(query.cursor) as [string, string] | undefined,
+    limit: query.limit,
+  });
+  return toPage(rows, query.limit, (r) => [r.email, r.id], (r) => ({ id: r.id, firstName: r.first_name, lastName: r.last_name, email: r.email }));
+}
+
+export async function getUser(db: Db, actor: StaffActor, id: string) {
+  const row = await repo.findUser(db, id, tenantScope(actor));
+  if (!row) throw notFound('User');
+  return toUserDto(row);
+}
+
+/** Which account a new user joins: an account_admin's own; a super_admin names it (none for super_admins). */
+function targetAccount(actor: StaffActor, input: CreateUserInput): string | null {
+  if (actor.role !== 'super_admin') {
+    if (input.role === 'super_admin') throw forbidden('An account_admin may not create a super_admin');
+    if (input.accountId && input.accountId !== actor.accountId) throw forbidden('An account_admin creates users only in its own account');
+    return actor.accountId;
+  }
+  if (input.role === 'super_admin') {
+    if (input.accountId) throw unprocessable('A super_admin belongs to no account', [{ field: 'body.accountId', message: 'must be omitted for role super_admin' }]);
+    return null;
+  }
+  if (!input.accountId) throw unprocessable('accountId is required', [{ field: 'body.accountId', message: 'Required when a super_admin creates a clinic user' }]);
+  return input.accountId;
+}
+
+export async function createUser(db: Db, context: Context, input: CreateUserInput) {
+  const accountId = targetAccount(context.actor, input);
+  return db.transaction().execute(async (trx) => {
+    if (accountId) {
+      // Row lock: two concurrent creations cannot both take the last seat.
+      const account = await repo.lockAccountForSeatCheck(trx, accountId);
+      if (!account) throw unprocessable('Unknown account', [{ field: 'body.accountId', message: 'No such account' }]);
+      if (account.max_users !== null && (await repo.countSeats(trx, accountId)) >= account.max_users) {
+        throw conflict(`The account has reached its limit of ${account.max_users} users`);
+      }
+    }
+    if (await repo.findUserByEmail(trx, input.email)) throw conflict('A user with this e-mail already exists');
+    const identities = identityProvider();
+    const { sub } = await identities.createUser({ email: input.email, role: input.role, accountId });
+    try {
+      const row = await repo.insertUser(trx, { ...input, cognitoSub: sub, accountId });
+      await recordAudit(trx, context, [userAudit('user.create', row)]);
+      return toUserDto(row);
+    } catch (error) {
+      await identities.deleteUser({ email: input.email });
+      throw error;
+    }
+  });
+}
+
+export async function updateUser(db: Db, context: Context, id: string, input: UpdateUserInput) {
+  const { actor } = context;
+  const existing = await repo.findUser(db, id, tenantScope(actor));
+  if (!existing) throw notFound('User');
+  if (actor.role !== 'super_admin') {
+    if (input.role === 'super_admin') throw forbidden('An account_admin may not grant super_admin');
+    if (input.accountId && input.accountId !== existing.account_id) throw forbidden('An account_admin may not move users between accounts');
+  }
+  if (existing.id === actor.userId && (input.role || (input.status && input.status !== 'active'))) {
+    throw conflict('You cannot change your own role or deactivate yourself');
+  }
+  const identities = identityProvider();
+  if (input.role && input.role !== existing.role) await identities.changeRole({ email: existing.email, from: existing.role, to: input.role });
+  if (input.status && input.status !== existing.status) await identities.setEnabled({ email: existing.email, enabled: input.status === 'active' });
+  return db.transaction().execute(async (trx) => {
+    const row = await repo.updateUser(trx, id, input);
+    if (!row) throw notFound('User');
+    await recordAudit(trx, context, [userAudit('user.update', row)]);
+    return toUserDto(row);
+  });
+}
+
+export async function deactivateUser(db: Db, context: Context, id: string) {
+  return updateUser(db, context, id, { status: 'inactive' });
+}
