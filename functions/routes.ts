@@ -1,6 +1,7 @@
 import type { RouteDef } from './core/http/route.ts';
 import { accountRoutes } from './accounts/accounts.routes.ts';
 import { devRoutes } from './dev/dev.routes.ts';
+import { inviteRoutes } from './invites/invites.routes.ts';
 import { patientRoutes } from './patients/patients.routes.ts';
 import { platformRoutes } from './platform/platform.routes.ts';
 import { userRoutes } from './users/users.routes.ts';
@@ -9,7 +10,7 @@ import { userRoutes } from './users/users.routes.ts';
  * The route table: read by the CDK API stack (one Lambda per area, authorizer per `auth`), the local
  * gateway, the OpenAPI generator and the authorization tests. Add an area's routes here.
  */
-export const routes: readonly RouteDef[] = [...platformRoutes, ...accountRoutes, ...userRoutes, ...patientRoutes, ...devRoutes];
+export const routes: readonly RouteDef[] = [...platformRoutes, ...accountRoutes, ...userRoutes, ...patientRoutes, ...inviteRoutes, ...devRoutes];
 
 export function deployedRoutes(): readonly RouteDef[] {
   return routes.filter((route) => !route.localOnly);

@@ -6,6 +6,9 @@ import * as m004 from './004_eligibility_analysis.ts';
 import * as m005 from './005_lab_integration.ts';
 import * as m006 from './006_appointments.ts';
 import * as m007 from './007_audit_events.ts';
+import * as m008 from './008_invite_lifecycle.ts';
+import * as m009 from './009_chat_state.ts';
+import * as m010 from './010_email_outbox.ts';
 
 /** Every migration, by name, in order. A test checks that each file in this folder is registered here. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +19,7 @@ export const migrations: Record<string, Migration> = {
   '005_lab_integration': m005,
   '006_appointments': m006,
   '007_audit_events': m007,
+  '008_invite_lifecycle': m008,
+  '009_chat_state': m009,
+  '010_email_outbox': m010,
 };

@@ -9,6 +9,7 @@ type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type GeneratedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type DateColumn = ColumnType<Date | string, string, string>;
 type Json<T = unknown> = ColumnType<T, string, string>;
+type JsonWithDefault<T = unknown> = ColumnType<T, string | undefined, string>;
 
 export type UserRole = 'super_admin' | 'account_admin' | 'clinician' | 'office_staff';
 export const USER_ROLES: readonly UserRole[] = ['super_admin', 'account_admin', 'clinician', 'office_staff'];
@@ -69,6 +70,11 @@ export interface ChatSessionsTable {
   updated_at: GeneratedTimestamp;
   completed_at: Timestamp | null;
   source: string;
+  invite_id: string | null;
+  question_bank_version: string | null;
+  risk_profile: Json | null;
+  profile_notes: Json<string[]> | null;
+  last_activity_at: GeneratedTimestamp;
 }
 
 export interface ChatQuestionsTable {
@@ -81,14 +87,23 @@ export interface ChatQuestionsTable {
   created_at: GeneratedTimestamp;
   updated_at: GeneratedTimestamp;
   is_active: ColumnType<boolean, boolean | undefined, boolean>;
+  key: string | null;
+  bank_version: string | null;
+  position: number | null;
+  allow_unknown: ColumnType<boolean, boolean | undefined, boolean>;
+  constraints: JsonWithDefault<Record<string, unknown>>;
+  loop_name: string | null;
 }
 
 export interface ChatAnswersTable {
   id: Generated<string>;
   session_id: string;
   question_id: number;
+  /** JSON text of the answer; JSON `null` is "I don't know". */
   answer: string | null;
   created_at: GeneratedTimestamp;
+  iteration: ColumnType<number, number | undefined, number>;
+  updated_at: GeneratedTimestamp;
 }
 
 export type InviteStatus = 'pending' | 'completed' | 'expired' | 'revoked';
@@ -105,6 +120,13 @@ export interface InvitesTable {
   created_at: GeneratedTimestamp;
   expires_at: Timestamp;
   completed_at: Timestamp | null;
+  account_id: string;
+  /** Bumped on resend and revoke: a workflow execution of an older version changes nothing. */
+  lifecycle_version: ColumnType<number, number | undefined, number>;
+  last_sent_at: Timestamp | null;
+  reminder_sent_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+  reminder_token_hash: string | null;
 }
 
 export interface EligibilityResultsTable {
@@ -202,6 +224,20 @@ export interface AuditEventsTable {
   request_id: string | null;
 }
 
+export interface EmailOutboxTable {
+  id: Generated<string>;
+  account_id: string | null;
+  kind: string;
+  related_id: string | null;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  html_body: string;
+  attachments: JsonWithDefault<{ filename: string; contentType: string; content: string }[]>;
+  provider_message_id: string | null;
+  created_at: GeneratedTimestamp;
+}
+
 export interface Database {
   accounts: AccountsTable;
   users: UsersTable;
@@ -216,4 +252,5 @@ export interface Database {
   appointments: AppointmentsTable;
   recurring_availability: RecurringAvailabilityTable;
   audit_events: AuditEventsTable;
+  email_outbox: EmailOutboxTable;
 }

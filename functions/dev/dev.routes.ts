@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { defineRoute, type RouteDef } from '../core/http/route.ts';
-import { email } from '../core/http/schemas.ts';
+import { email, limit } from '../core/http/schemas.ts';
 
 const area = 'dev';
 const tags = ['Local development'];
@@ -18,5 +18,16 @@ export const devRoutes: RouteDef[] = [
     localOnly: true,
     body: v.strictObject({ email }),
     response: v.object({ idToken: v.string(), expiresIn: v.number() }),
+  }),
+  defineRoute({
+    operationId: 'devOutbox',
+    method: 'GET',
+    path: '/dev/outbox',
+    area,
+    tags,
+    summary: 'E-mails "sent" locally, newest first (invite links are in them)',
+    auth: 'public',
+    localOnly: true,
+    query: v.strictObject({ to: v.optional(email), limit }),
   }),
 ];

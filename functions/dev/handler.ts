@@ -19,6 +19,23 @@ const operations: Record<string, Operation> = {
     const idToken = await idp.signIdToken({ sub: user.cognito_sub, email: user.email, role: user.role, accountId: user.account_id, expiresIn: TOKEN_SECONDS });
     return ok({ idToken, expiresIn: TOKEN_SECONDS });
   },
+  devOutbox: async (r) => {
+    let query = r.db.selectFrom('email_outbox').selectAll().orderBy('created_at', 'desc').limit(r.query.limit);
+    if (r.query.to) query = query.where('to_address', '=', r.query.to);
+    const rows = await query.execute();
+    return ok({
+      items: rows.map((m) => ({
+        id: m.id,
+        kind: m.kind,
+        to: m.to_address,
+        subject: m.subject,
+        text: m.text_body,
+        html: m.html_body,
+        attachments: m.attachments,
+        createdAt: m.created_at,
+      })),
+    });
+  },
 };
 
 export const handler = createAreaHandler(devRoutes, operations);

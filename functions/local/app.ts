@@ -11,11 +11,14 @@ import { createGateway } from './gateway.ts';
 import { LocalIdentityProvider } from './identity-provider.ts';
 import { loadOrCreateRsaKey } from './local-keys.ts';
 import { localServices } from './local-services.ts';
+import { createLocalWorkflowRunner } from './workflows.ts';
+import { useWorkflowStarter } from '../core/workflows.ts';
 
 type AreaHandler = (event: HttpEvent, context: Context) => Promise<HttpResponse>;
 
 export interface LocalApp {
   url: string;
+  workflows: ReturnType<typeof createLocalWorkflowRunner>;
   server: Server;
   identityProvider: LocalIdentityProvider;
   close(): Promise<void>;
@@ -36,8 +39,10 @@ async function loadAreaHandler(area: string): Promise<AreaHandler> {
  * Everything local mode needs besides the database: the local identity provider, the session-token
  * key, and the gateway in front of the same handlers Lambda runs. Used by `npm start` and by tests.
  */
-export async function startLocalApp(options: { db: Db; port?: number; host?: string; keyDir?: string }): Promise<LocalApp> {
+export async function startLocalApp(options: { db: Db; port?: number; host?: string; keyDir?: string; workflowWaitOverrideMs?: number }): Promise<LocalApp> {
   useDb(options.db);
+  const workflowRunner = createLocalWorkflowRunner({ waitOverrideMs: options.workflowWaitOverrideMs });
+  useWorkflowStarter(workflowRunner.starter);
   const identityProvider = new LocalIdentityProvider(options.keyDir ? join(options.keyDir, 'local-idp.pem') : undefined);
   localServices.identityProvider = identityProvider;
   const sessionKey = loadOrCreateRsaKey('genascope-local-session', options.keyDir ? join(options.keyDir, 'session-key.pem') : undefined);
@@ -49,8 +54,10 @@ export async function startLocalApp(options: { db: Db; port?: number; host?: str
     url: `http://localhost:${port}`,
     server,
     identityProvider,
+    workflows: workflowRunner,
     close: () =>
       new Promise<void>((resolve, reject) => {
+        workflowRunner.abortAll();
         server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
       }),

@@ -76,17 +76,22 @@ function targetAccount(actor: StaffActor, input: CreateUserInput): string | null
   return input.accountId;
 }
 
+/**
+ * Locks the account row (two concurrent changes cannot both take the last seat) and, when the user will
+ * hold a seat there that it did not hold before, enforces `maxUsers`.
+ */
+async function requireAccount(trx: Db, accountId: string, options: { takesSeat: boolean }): Promise<void> {
+  const account = await repo.lockAccountForSeatCheck(trx, accountId);
+  if (!account) throw unprocessable('Unknown account', [{ field: 'body.accountId', message: 'No such account' }]);
+  if (options.takesSeat && account.max_users !== null && (await repo.countSeats(trx, accountId)) >= account.max_users) {
+    throw conflict(`The account has reached its limit of ${account.max_users} users`);
+  }
+}
+
 export async function createUser(db: Db, context: Context, input: CreateUserInput) {
   const accountId = targetAccount(context.actor, input);
   return db.transaction().execute(async (trx) => {
-    if (accountId) {
-      // Row lock: two concurrent creations cannot both take the last seat.
-      const account = await repo.lockAccountForSeatCheck(trx, accountId);
-      if (!account) throw unprocessable('Unknown account', [{ field: 'body.accountId', message: 'No such account' }]);
-      if (account.max_users !== null && (await repo.countSeats(trx, accountId)) >= account.max_users) {
-        throw conflict(`The account has reached its limit of ${account.max_users} users`);
-      }
-    }
+    if (accountId) await requireAccount(trx, accountId, { takesSeat: true });
     if (await repo.findUserByEmail(trx, input.email)) throw conflict('A user with this e-mail already exists');
     const identities = identityProvider();
     const { sub } = await identities.createUser({ email: input.email, role: input.role, accountId });
@@ -112,10 +117,16 @@ export async function updateUser(db: Db, context: Context, id: string, input: Up
   if (existing.id === actor.userId && (input.role || (input.status && input.status !== 'active'))) {
     throw conflict('You cannot change your own role or deactivate yourself');
   }
+  const targetAccount = input.accountId ?? existing.account_id;
+  const targetStatus = input.status ?? existing.status;
+  const moves = input.accountId !== undefined && input.accountId !== existing.account_id;
+  // A user takes a seat when it becomes non-inactive again or arrives in another account (maxUsers).
+  const takesSeat = targetAccount !== null && targetStatus !== 'inactive' && (existing.status === 'inactive' || moves);
   const identities = identityProvider();
-  if (input.role && input.role !== existing.role) await identities.changeRole({ email: existing.email, from: existing.role, to: input.role });
-  if (input.status && input.status !== existing.status) await identities.setEnabled({ email: existing.email, enabled: input.status === 'active' });
   return db.transaction().execute(async (trx) => {
+    if (targetAccount !== null && (moves || takesSeat)) await requireAccount(trx, targetAccount, { takesSeat });
+    if (input.role && input.role !== existing.role) await identities.changeRole({ email: existing.email, from: existing.role, to: input.role });
+    if (input.status && input.status !== existing.status) await identities.setEnabled({ email: existing.email, enabled: input.status === 'active' });
     const row = await repo.updateUser(trx, id, input);
     if (!row) throw notFound('User');
     await recordAudit(trx, context, [userAudit('user.update', row)]);

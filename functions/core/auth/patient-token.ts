@@ -38,7 +38,12 @@ export function useSessionKeyProvider(next: SessionKeyProvider): void {
 }
 
 async function key(): Promise<SessionSigningKey> {
-  if (!provider) throw new Error('No session signing key is configured');
+  if (!provider) {
+    const keyId = optionalConfig('SESSION_KEY_ID');
+    if (!keyId) throw new Error('No session signing key is configured');
+    const { kmsSessionKeyProvider } = await import('./kms-session-key.ts');
+    provider = kmsSessionKeyProvider(keyId);
+  }
   return provider();
 }
 

@@ -100,9 +100,9 @@ export function createAreaHandler(routes: readonly RouteDef[], operations: Recor
         const { body, rawBody } = route.body ? readBody(event.body, event.isBase64Encoded, contentType, route.extraContentTypes) : { body: undefined, rawBody: undefined };
         s.rawBody = rawBody;
         if (route.body) {
-          if (body === undefined) throw unprocessable('A request body is required', [{ field: 'body', message: 'Required' }]);
-          // Text bodies (CSV) are validated by their operation, which knows their row format.
-          s.body = typeof body === 'string' ? body : input(route.body, body, 'body', 422);
+          // Text bodies (CSV) are validated by their operation, which knows their row format. A missing
+          // JSON body is validated as `{}`, so the problem names the required fields.
+          s.body = typeof body === 'string' ? body : input(route.body, body ?? {}, 'body', 422);
         }
       },
     })

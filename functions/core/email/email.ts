@@ -1,0 +1,69 @@
+import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import type { Db } from '../db.ts';
+import { isLocalMode, optionalConfig } from '../config.ts';
+import { asJson, asUuid } from '../sql.ts';
+
+export interface EmailAttachment {
+  filename: string;
+  contentType: string;
+  /** Base64. */
+  content: string;
+}
+
+export interface OutgoingEmail {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  kind: string;
+  accountId: string | null;
+  relatedId?: string;
+  attachments?: EmailAttachment[];
+}
+
+/**
+ * Sends through SES in AWS and records every message in `email_outbox` (locally the outbox is the
+ * delivery, read by `GET /dev/outbox`).
+ */
+export async function sendEmail(db: Db, email: OutgoingEmail): Promise<void> {
+  const messageId = isLocalMode ? null : await sendWithSes(email);
+  await db
+    .insertInto('email_outbox')
+    .values({
+      account_id: email.accountId ? asUuid(email.accountId) : null,
+      kind: email.kind,
+      related_id: email.relatedId ?? null,
+      to_address: email.to,
+      subject: email.subject,
+      text_body: email.text,
+      html_body: email.html,
+      attachments: asJson(email.attachments ?? []),
+      provider_message_id: messageId,
+    })
+    .execute();
+}
+
+let ses: SESv2Client | undefined;
+
+async function sendWithSes(email: OutgoingEmail): Promise<string | null> {
+  const from = optionalConfig('EMAIL_FROM');
+  if (!from) throw new Error('EMAIL_FROM is not configured');
+  ses ??= new SESv2Client({});
+  const content = {
+    Simple: {
+      Subject: { Data: email.subject, Charset: 'UTF-8' },
+      Body: { Text: { Data: email.text, Charset: 'UTF-8' }, Html: { Data: email.html, Charset: 'UTF-8' } },
+      ...(email.attachments?.length
+        ? {
+            Attachments: email.attachments.map((a) => ({
+              FileName: a.filename,
+              ContentType: a.contentType,
+              RawContent: Buffer.from(a.content, 'base64'),
+            })),
+          }
+        : {}),
+    },
+  };
+  const result = await ses.send(new SendEmailCommand({ FromEmailAddress: from, Destination: { ToAddresses: [email.to] }, Content: content }));
+  return result.MessageId ?? null;
+}

@@ -1,0 +1,29 @@
+import { INVITE_LIFECYCLE_TASKS, inviteLifecycleDefinition } from './invites/invite-lifecycle.workflow.ts';
+
+/**
+ * Step Functions workflows: read by the CDK workflow stack (one state machine and one task Lambda
+ * each) and by the local runner, which executes the same definitions in-process.
+ */
+export interface WorkflowDef {
+  name: string;
+  /** Lambda entry (relative to the repository root) whose `handler` serves every task state. */
+  taskEntry: string;
+  /** The same module, for in-process execution. */
+  loadTask(): Promise<{ handler: (input: never) => Promise<unknown> }>;
+  /** Task state names of the definition. */
+  taskStates: readonly string[];
+  definition(taskFunctionArn: string): Record<string, unknown>;
+  /** Areas whose Lambdas start this workflow (they get the ARN and the StartExecution grant). */
+  startedBy: readonly string[];
+}
+
+export const workflows: readonly WorkflowDef[] = [
+  {
+    name: 'invite-lifecycle',
+    taskEntry: 'functions/invites/lifecycle-task.ts',
+    loadTask: () => import('./invites/lifecycle-task.ts'),
+    taskStates: Object.keys(INVITE_LIFECYCLE_TASKS),
+    definition: inviteLifecycleDefinition,
+    startedBy: ['invites'],
+  },
+];
