@@ -1,16 +1,20 @@
 import type { RouteDef } from './core/http/route.ts';
 import { accountRoutes } from './accounts/accounts.routes.ts';
+import { chatRoutes } from './chat/chat.routes.ts';
 import { devRoutes } from './dev/dev.routes.ts';
+import { eligibilityRoutes } from './eligibility/eligibility.routes.ts';
+import { riskModelRoutes } from './risk-models/risk-models.routes.ts';
 import { inviteRoutes } from './invites/invites.routes.ts';
 import { patientRoutes } from './patients/patients.routes.ts';
 import { platformRoutes } from './platform/platform.routes.ts';
+import { schedulingRoutes } from './scheduling/scheduling.routes.ts';
 import { userRoutes } from './users/users.routes.ts';
 
 /**
  * The route table: read by the CDK API stack (one Lambda per area, authorizer per `auth`), the local
  * gateway, the OpenAPI generator and the authorization tests. Add an area's routes here.
  */
-export const routes: readonly RouteDef[] = [...platformRoutes, ...accountRoutes, ...userRoutes, ...patientRoutes, ...inviteRoutes, ...devRoutes];
+export const routes: readonly RouteDef[] = [...platformRoutes, ...accountRoutes, ...userRoutes, ...patientRoutes, ...inviteRoutes, ...chatRoutes, ...eligibilityRoutes, ...riskModelRoutes, ...schedulingRoutes, ...devRoutes];
 
 export function deployedRoutes(): readonly RouteDef[] {
   return routes.filter((route) => !route.localOnly);

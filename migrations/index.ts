@@ -9,6 +9,8 @@ import * as m007 from './007_audit_events.ts';
 import * as m008 from './008_invite_lifecycle.ts';
 import * as m009 from './009_chat_state.ts';
 import * as m010 from './010_email_outbox.ts';
+import * as m011 from './011_scheduling.ts';
+import * as m012 from './012_eligibility_review.ts';
 
 /** Every migration, by name, in order. A test checks that each file in this folder is registered here. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +24,6 @@ export const migrations: Record<string, Migration> = {
   '008_invite_lifecycle': m008,
   '009_chat_state': m009,
   '010_email_outbox': m010,
+  '011_scheduling': m011,
+  '012_eligibility_review': m012,
 };

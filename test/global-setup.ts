@@ -6,6 +6,7 @@ import { Kysely } from 'kysely';
 import { startEmbeddedPostgres, type RunningPostgres } from '../functions/local/embedded-postgres.ts';
 import { postgresDialect } from '../functions/core/db.ts';
 import { migrateToLatest } from '../functions/core/migrate.ts';
+import { syncReferenceData } from '../functions/reference-data.ts';
 import type { Database } from '../functions/core/database.ts';
 
 export const TEMPLATE_DB = 'genascope_template';
@@ -46,6 +47,7 @@ export default async function setup(project: TestProject) {
   await admin.end();
   const db = new Kysely<Database>({ dialect: await postgresDialect(urlFor(TEMPLATE_DB)) });
   await migrateToLatest(db);
+  await syncReferenceData(db);
   await db.destroy();
   project.provide('pgAdminUrl', adminUrl);
   project.provide('pgTemplate', TEMPLATE_DB);

@@ -26,7 +26,7 @@ function visibleTo(actor: StaffActor, accountId: string): boolean {
 }
 
 export async function listAccounts(db: Db, actor: StaffActor, query: { limit: number; cursor?: string; status?: AccountStatus }) {
-  const after = decodeCursor(query.cursor) as [string, string] | undefined;
+  const after = decodeCursor(query.cursor, 'text') as [string, string] | undefined;
   const rows = await repo.listAccounts(db, {
     onlyId: actor.role === 'super_admin' ? null : actor.accountId,
     status: query.status,

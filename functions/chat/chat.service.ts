@@ -1,11 +1,233 @@
+import type { Actor, PatientActor, StaffActor } from '../core/auth/actor.ts';
+import { tenantScope } from '../core/auth/actor.ts';
+import { recordAudit, type AuditContext, type AuditEntry } from '../core/audit.ts';
 import type { Db } from '../core/db.ts';
+import { conflict, notFound, unprocessable } from '../core/errors.ts';
+import { decodeCursor, toPage } from '../core/pagination.ts';
+import { isoInstant } from '../core/sql.ts';
+import { assessProfile } from '../eligibility/eligibility.service.ts';
+import { markInviteCompleted } from '../invites/invites.repository.ts';
+import { requirePatient } from '../patients/patients.service.ts';
+import type { RiskProfile } from '../eligibility/risk-profile.schema.ts';
 import * as repo from './chat.repository.ts';
+import { buildRiskProfile } from './question-bank/build-profile.ts';
+import type { AnswerValue, StoredAnswer } from './question-bank/types.ts';
+import { validateAnswer } from './question-bank/validate-answer.ts';
+import { answerLookup, walk } from './question-bank/walk.ts';
+import { CURRENT_BANK, loadBank, type LoadedBank } from './question-bank-store.ts';
 
-export const CURRENT_BANK_VERSION = 'genascope-risk-2026.1';
+export interface ChatContext extends AuditContext {
+  actor: StaffActor | PatientActor;
+}
+
+const sessionAudit = (action: string, s: { id: string; patient_id: string; account_id: string }): AuditEntry => ({
+  action,
+  resourceType: 'chat_session',
+  resourceId: s.id,
+  patientId: s.patient_id,
+  accountId: s.account_id,
+});
 
 /** Accepting an invite resumes its session in progress, or starts one. */
 export async function startInviteSession(db: Db, input: { inviteId: string; patientId: string }): Promise<repo.ChatSessionRow> {
   const existing = await repo.findSessionForInvite(db, input.inviteId, 'in_progress');
   if (existing) return existing;
-  return repo.insertSession(db, { patientId: input.patientId, source: 'invite', inviteId: input.inviteId, bankVersion: CURRENT_BANK_VERSION });
+  return repo.insertSession(db, { patientId: input.patientId, source: 'invite', inviteId: input.inviteId, bankVersion: CURRENT_BANK.version });
+}
+
+/**
+ * Loads a session the actor may see: a patient only the session of their token; staff only sessions of
+ * their clinic's patients. Anything else is "not found".
+ */
+async function requireSession(db: Db, actor: Actor, id: string): Promise<repo.SessionWithTenant> {
+  if (actor.kind === 'patient' && actor.sessionId !== id) throw notFound('Chat session');
+  if (actor.kind !== 'patient' && actor.kind !== 'staff') throw notFound('Chat session');
+  const session = await repo.findSession(db, id, actor.kind === 'patient' ? actor.accountId : tenantScope(actor));
+  if (!session) throw notFound('Chat session');
+  return session;
+}
+
+interface SessionState {
+  bank: LoadedBank;
+  stored: StoredAnswer[];
+  walked: ReturnType<typeof walk>;
+}
+
+async function sessionState(db: Db, session: repo.ChatSessionRow): Promise<SessionState> {
+  const bank = await loadBank(db, session.question_bank_version ?? CURRENT_BANK.version);
+  const stored: StoredAnswer[] = [];
+  for (const row of await repo.loadAnswers(db, session.id)) {
+    const question = bank.byId.get(row.question_id);
+    if (question) stored.push({ questionKey: question.key, iteration: row.iteration, answer: JSON.parse(row.answer ?? 'null') as AnswerValue });
+  }
+  return { bank, stored, walked: walk(bank.questions, bank.startKey, stored) };
+}
+
+function questionView(bank: LoadedBank, key: string, iteration: number) {
+  const q = bank.byKey.get(key);
+  if (!q) return null;
+  return {
+    id: q.id,
+    key: q.key,
+    text: q.text,
+    questionType: q.questionType,
+    options: q.options ?? null,
+    allowUnknown: q.allowUnknown,
+    min: q.min ?? null,
+    max: q.max ?? null,
+    category: q.category,
+    loop: q.loop ?? null,
+    iteration,
+  };
+}
+
+async function toSessionDto(db: Db, actor: Actor, session: repo.ChatSessionRow, state?: SessionState) {
+  const { bank, walked } = state ?? (await sessionState(db, session));
+  const current = session.status === 'in_progress' && walked.current ? questionView(bank, walked.current.questionKey, walked.current.iteration) : null;
+  return {
+    id: session.id,
+    patientId: session.patient_id,
+    status: session.status,
+    source: session.source,
+    questionBankVersion: session.question_bank_version,
+    progress: session.status === 'completed' ? 100 : walked.progress,
+    currentQuestion: current,
+    readyToComplete: session.status === 'in_progress' && walked.current === null,
+    answers: walked.path.map((step) => {
+      const q = bank.byKey.get(step.questionKey);
+      return { questionId: q?.id ?? null, questionKey: step.questionKey, text: q?.text ?? '', iteration: step.iteration, answer: step.answer };
+    }),
+    riskProfile: session.risk_profile ?? null,
+    profileNotes: session.profile_notes ?? [],
+    ...(actor.kind === 'staff' ? { eligibilityResultId: (await repo.latestResultOfSession(db, session.id)) ?? null } : {}),
+    createdAt: isoInstant(session.created_at) as string,
+    updatedAt: isoInstant(session.updated_at) as string,
+    lastActivityAt: isoInstant(session.last_activity_at) as string,
+    completedAt: isoInstant(session.completed_at),
+  };
+}
+
+export async function startStaffSession(db: Db, context: ChatContext & { actor: StaffActor }, input: { patientId: string; source: 'provider' | 'direct' }) {
+  const patient = await requirePatient(db, context.actor, input.patientId);
+  if (patient.status === 'archived') throw conflict('The patient is archived');
+  return db.transaction().execute(async (trx) => {
+    const session = await repo.insertSession(trx, { patientId: patient.id, source: input.source, inviteId: null, bankVersion: CURRENT_BANK.version });
+    await recordAudit(trx, context, [sessionAudit('chat_session.create', { ...session, account_id: patient.account_id })]);
+    return toSessionDto(trx, context.actor, session);
+  });
+}
+
+export async function getSession(db: Db, context: ChatContext, id: string) {
+  const session = await requireSession(db, context.actor, id);
+  await recordAudit(db, context, [sessionAudit('chat_session.read', session)]);
+  return toSessionDto(db, context.actor, session);
+}
+
+function requireInProgress(session: repo.ChatSessionRow): void {
+  if (session.status !== 'in_progress') throw conflict(`The session is ${session.status.replace('_', ' ')}`);
+}
+
+function checkedAnswer(state: SessionState, questionKey: string, answer: unknown): AnswerValue {
+  const question = state.bank.byKey.get(questionKey);
+  if (!question) throw notFound('Question');
+  const result = validateAnswer(question, answer, answerLookup(state.walked.path));
+  if (!result.ok) throw unprocessable(result.message, [{ field: 'body.answer', message: result.message }]);
+  return result.value;
+}
+
+async function saveAndPrune(db: Db, context: ChatContext, session: repo.SessionWithTenant, state: SessionState, ref: { questionKey: string; iteration: number }, value: AnswerValue, action: string) {
+  const question = state.bank.byKey.get(ref.questionKey) as { id: number };
+  const stored = state.stored.filter((s) => !(s.questionKey === ref.questionKey && s.iteration === ref.iteration));
+  stored.push({ ...ref, answer: value });
+  const walked = walk(state.bank.questions, state.bank.startKey, stored);
+  const dropped = walked.unreachable.map((u) => ({ questionId: (state.bank.byKey.get(u.questionKey) as { id: number }).id, iteration: u.iteration }));
+  return db.transaction().execute(async (trx) => {
+    await repo.upsertAnswer(trx, session.id, { questionId: question.id, iteration: ref.iteration, json: JSON.stringify(value) });
+    await repo.deleteAnswers(trx, session.id, dropped);
+    await repo.touchSession(trx, session.id);
+    await recordAudit(trx, context, [sessionAudit(action, session)]);
+    const kept = stored.filter((s) => !walked.unreachable.some((u) => u.questionKey === s.questionKey && u.iteration === s.iteration));
+    return toSessionDto(trx, context.actor, session, { bank: state.bank, stored: kept, walked: walk(state.bank.questions, state.bank.startKey, kept) });
+  });
+}
+
+/** Answers the current question; the session moves on to the next one of the branch. */
+export async function answerQuestion(db: Db, context: ChatContext, id: string, input: { questionId: number; answer: unknown }) {
+  const session = await requireSession(db, context.actor, id);
+  requireInProgress(session);
+  const state = await sessionState(db, session);
+  const current = state.walked.current;
+  const currentQuestion = current ? state.bank.byKey.get(current.questionKey) : undefined;
+  if (!current || !currentQuestion) throw conflict('Every question of this branch is answered; complete the session or change an earlier answer');
+  if (currentQuestion.id !== input.questionId) {
+    throw conflict('That is not the current question', { currentQuestion: questionView(state.bank, current.questionKey, current.iteration) });
+  }
+  const value = checkedAnswer(state, current.questionKey, input.answer);
+  return saveAndPrune(db, context, session, state, current, value, 'chat_session.answer');
+}
+
+/** Changes an earlier answer; answers the new branch no longer reaches are dropped. */
+export async function changeAnswer(db: Db, context: ChatContext, id: string, questionId: number, input: { answer: unknown; iteration?: number }) {
+  const session = await requireSession(db, context.actor, id);
+  requireInProgress(session);
+  const state = await sessionState(db, session);
+  const question = state.bank.byId.get(questionId);
+  const onPath = state.walked.path.filter((s) => s.questionKey === question?.key);
+  const step = input.iteration === undefined ? onPath.at(-1) : onPath.find((s) => s.iteration === input.iteration);
+  if (!question || !step) throw notFound('Answer');
+  const value = checkedAnswer({ ...state, walked: { ...state.walked, path: state.walked.path.slice(0, state.walked.path.indexOf(step)) } }, question.key, input.answer);
+  return saveAndPrune(db, context, session, state, step, value, 'chat_session.change_answer');
+}
+
+/**
+ * Completes a session whose branch has ended: stores the RiskProfile built from the answers, marks the
+ * invite completed and stores an eligibility result, all in one transaction.
+ */
+export async function completeSession(db: Db, context: ChatContext, id: string) {
+  const session = await requireSession(db, context.actor, id);
+  requireInProgress(session);
+  const state = await sessionState(db, session);
+  if (state.walked.current) {
+    throw conflict('The questionnaire is not finished', { currentQuestion: questionView(state.bank, state.walked.current.questionKey, state.walked.current.iteration) });
+  }
+  const { profile, notes } = buildRiskProfile(state.walked.path);
+  return db.transaction().execute(async (trx) => {
+    const completed = await repo.completeSession(trx, session.id, profile, notes);
+    if (session.invite_id) await markInviteCompleted(trx, session.invite_id);
+    await recordAudit(trx, context, [sessionAudit('chat_session.complete', session)]);
+    await assessProfile(trx, context, { patientId: session.patient_id, accountId: session.account_id, sessionId: session.id, profile: profile as RiskProfile });
+    return toSessionDto(trx, context.actor, completed, state);
+  });
+}
+
+export async function abandonSession(db: Db, context: ChatContext, id: string) {
+  const session = await requireSession(db, context.actor, id);
+  requireInProgress(session);
+  return db.transaction().execute(async (trx) => {
+    const row = await repo.abandonSession(trx, session.id);
+    await recordAudit(trx, context, [sessionAudit('chat_session.abandon', session)]);
+    return toSessionDto(trx, context.actor, row);
+  });
+}
+
+export async function listPatientSessions(db: Db, context: ChatContext & { actor: StaffActor }, patientId: string, query: { limit: number; cursor?: string }) {
+  const patient = await requirePatient(db, context.actor, patientId);
+  const rows = await repo.listSessionsOfPatient(db, patient.id, { after: decodeCursor(query.cursor, 'instant') as [string, string] | undefined, limit: query.limit });
+  await recordAudit(db, context, rows.slice(0, query.limit).map((r) => sessionAudit('chat_session.list', { ...r, account_id: patient.account_id })));
+  return toPage(rows, query.limit, (r) => [r.cursor_created_at, r.id], (r) => ({
+    id: r.id,
+    patientId: r.patient_id,
+    status: r.status,
+    source: r.source,
+    questionBankVersion: r.question_bank_version,
+    createdAt: isoInstant(r.created_at) as string,
+    lastActivityAt: isoInstant(r.last_activity_at) as string,
+    completedAt: isoInstant(r.completed_at),
+  }));
+}
+
+/** The daily sweep behind "abandoned after 30 days without activity". */
+export async function abandonStaleSessions(db: Db): Promise<number> {
+  const rows = await repo.abandonStaleSessions(db);
+  return rows.length;
 }

@@ -142,6 +142,10 @@ export interface EligibilityResultsTable {
   provider_reviewed: ColumnType<boolean, boolean | undefined, boolean>;
   provider_id: string | null;
   review_notes: string | null;
+  outcome: string | null;
+  ruleset: string | null;
+  review_agrees: boolean | null;
+  reviewed_at: Timestamp | null;
 }
 
 export type LabOrderStatus = 'ordered' | 'processing' | 'completed' | 'cancelled';
@@ -188,6 +192,14 @@ export interface AppointmentsTable {
   confirmation_code: string;
   created_at: GeneratedTimestamp;
   updated_at: GeneratedTimestamp;
+  /** Added by 011. */
+  cancelled_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  cancellation_reason: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The appointment this one replaced (that row's status is `rescheduled`). */
+  rescheduled_from_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** iCalendar UID kept across reschedules (null on rows from before 011: derived from the id). */
+  calendar_uid: ColumnType<string | null, string | null | undefined, string | null>;
+  calendar_sequence: ColumnType<number, number | undefined, number>;
 }
 
 export interface RecurringAvailabilityTable {

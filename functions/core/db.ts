@@ -28,6 +28,9 @@ export async function postgresDialect(connectionString: string): Promise<Dialect
   // Calendar dates stay `YYYY-MM-DD` text: a Date at local midnight would shift with the process time zone.
   pg.types.setTypeParser(pg.types.builtins.DATE, (value: string) => value);
   const pool = new pg.Pool({ connectionString, max: 10 });
+  // An idle client dropped by the server (restart, admin termination) must not crash the process;
+  // the pool replaces it on the next checkout.
+  pool.on('error', () => {});
   pool.on('connect', (client) => {
     void client.query("SET TIME ZONE 'UTC'");
   });

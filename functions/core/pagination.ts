@@ -10,12 +10,40 @@ export function encodeCursor(key: CursorKey): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
-export function decodeCursor(cursor: string | undefined): CursorKey | undefined {
+/**
+ * What a cursor's sort key must be for the query it feeds: `text` (names, e-mails) or `instant` (a
+ * timestamp the database can cast), each followed by a UUID id. Without a shape only the structure is
+ * checked.
+ */
+export type CursorShape = 'text' | 'instant';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const INSTANT = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?(Z|[+-](\d{2})(:?\d{2})?)$/;
+
+/** An ISO 8601 / PostgreSQL (DateStyle ISO) timestamp with an offset that PostgreSQL will cast without error. */
+function isInstant(value: string): boolean {
+  const m = INSTANT.exec(value);
+  if (!m) return false;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth && hour <= 23 && minute <= 59 && second <= 59 && Number(m[9] ?? 0) <= 15;
+}
+
+function fits(key: CursorKey, shape: CursorShape): boolean {
+  if (!UUID.test(key[1]) || typeof key[0] !== 'string') return false;
+  return shape === 'text' || isInstant(key[0]);
+}
+
+/**
+ * Decodes a cursor from a previous page. Anything else (garbage, another list's cursor, a hand-made key
+ * the database could not cast) is a 400 on `query.cursor`, never a database error.
+ */
+export function decodeCursor(cursor: string | undefined, shape?: CursorShape): CursorKey | undefined {
   if (!cursor) return undefined;
   try {
     const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(parsed) && parsed.length === 2 && typeof parsed[1] === 'string' && ['string', 'number'].includes(typeof parsed[0]) || (Array.isArray(parsed) && parsed[0] === null && typeof parsed[1] === 'string')) {
-      return parsed as CursorKey;
+    if (Array.isArray(parsed) && parsed.length === 2 && typeof parsed[1] === 'string' && ['string', 'number'].includes(typeof parsed[0]) || (Array.isArray(parsed) && parsed.length === 2 && parsed[0] === null && typeof parsed[1] === 'string')) {
+      if (!shape || fits(parsed as CursorKey, shape)) return parsed as CursorKey;
     }
   } catch {
     // fall through

@@ -25,3 +25,10 @@ export function isoInstant(value: Date | string | null | undefined): string | nu
 
 /** The database clock, so every timestamp of one statement agrees. */
 export const dbNow = (): RawBuilder<Date> => sql<Date>`now()`;
+
+/**
+ * An instant as PostgreSQL's text (with its offset, so casting it back to timestamptz is exact). Keyset
+ * cursors use it: a JavaScript Date keeps only milliseconds, and rows written in one transaction share one
+ * `now()`, so a millisecond cursor would skip the rest of the rows of that instant.
+ */
+export const instantText = (column: string): RawBuilder<string> => sql<string>`cast(${sql.ref(column)} as text)`;

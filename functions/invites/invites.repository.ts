@@ -1,7 +1,7 @@
 import { sql, type Selectable } from 'kysely';
 import type { Db } from '../core/db.ts';
 import type { InviteStatus, InvitesTable } from '../core/database.ts';
-import { asTimestamptz, asUuid, dbNow } from '../core/sql.ts';
+import { asTimestamptz, asUuid, dbNow, instantText } from '../core/sql.ts';
 
 export type InviteRow = Selectable<InvitesTable>;
 
@@ -59,8 +59,8 @@ export async function findPendingInviteForPatient(db: Db, patientId: string): Pr
 export async function listInvites(
   db: Db,
   filter: { accountId: string | null; status?: InviteStatus; patientId?: string; after?: [string, string]; limit: number },
-): Promise<InviteRow[]> {
-  let query = db.selectFrom('invites').selectAll();
+): Promise<(InviteRow & { cursor_created_at: string })[]> {
+  let query = db.selectFrom('invites').selectAll().select(instantText('created_at').as('cursor_created_at'));
   if (filter.accountId) query = query.where('account_id', '=', asUuid(filter.accountId));
   if (filter.patientId) query = query.where('patient_id', '=', asUuid(filter.patientId));
   if (filter.status === 'expired') {
@@ -126,7 +126,7 @@ export async function claimReminder(db: Db, id: string, version: number, reminde
     .where('status', '=', 'pending')
     .where('reminder_sent_at', 'is', null)
     .where('expires_at', '>', dbNow())
-    .where(sql<boolean>`expires_at - make_interval(hours => ${leadHours}) <= now()`)
+    .where(sql<boolean>`expires_at - make_interval(hours => cast(${leadHours} as integer)) <= now()`)
     .returningAll()
     .executeTakeFirst();
 }
@@ -153,6 +153,7 @@ export async function pendingInvitesDashboard(db: Db, filter: { accountId: strin
     .selectFrom('invites as i')
     .leftJoin('users as u', 'u.id', 'i.provider_id')
     .select(['i.id', 'i.email', 'i.first_name', 'i.last_name', 'i.created_at', 'i.expires_at', 'i.patient_id', 'i.account_id', 'u.first_name as provider_first_name', 'u.last_name as provider_last_name'])
+    .select(instantText('i.created_at').as('cursor_created_at'))
     .where('i.status', '=', 'pending')
     .where('i.expires_at', '>', dbNow());
   if (filter.accountId) query = query.where('i.account_id', '=', asUuid(filter.accountId));

@@ -195,11 +195,11 @@ export async function listInvites(db: Db, context: StaffContext, query: ListInvi
     accountId: tenantScope(context.actor) ?? query.accountId ?? null,
     status: query.status,
     patientId: query.patientId,
-    after: decodeCursor(query.cursor) as [string, string] | undefined,
+    after: decodeCursor(query.cursor, 'instant') as [string, string] | undefined,
     limit: query.limit,
   });
   await recordAudit(db, context, rows.slice(0, query.limit).map((r) => inviteAudit('invite.list', r)));
-  return toPage(rows, query.limit, (r) => [isoInstant(r.created_at), r.id], toInviteDto);
+  return toPage(rows, query.limit, (r) => [r.cursor_created_at, r.id], toInviteDto);
 }
 
 async function requireInvite(db: Db, actor: StaffActor, id: string): Promise<repo.InviteRow> {
@@ -272,11 +272,11 @@ export async function acceptPublicInvite(db: Db, requestId: string, token: strin
 export async function pendingInvitesDashboard(db: Db, context: StaffContext, query: { limit: number; cursor?: string; accountId?: string }) {
   const rows = await repo.pendingInvitesDashboard(db, {
     accountId: tenantScope(context.actor) ?? query.accountId ?? null,
-    after: decodeCursor(query.cursor) as [string, string] | undefined,
+    after: decodeCursor(query.cursor, 'instant') as [string, string] | undefined,
     limit: query.limit,
   });
   await recordAudit(db, context, rows.slice(0, query.limit).map((r) => ({ action: 'invite.list', resourceType: 'invite', resourceId: r.id, patientId: r.patient_id, accountId: r.account_id })));
-  return toPage(rows, query.limit, (r) => [isoInstant(r.created_at), r.id], (r) => ({
+  return toPage(rows, query.limit, (r) => [r.cursor_created_at, r.id], (r) => ({
     id: r.id,
     email: r.email,
     firstName: r.first_name,

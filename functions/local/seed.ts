@@ -2,7 +2,9 @@ import type { Db } from '../core/db.ts';
 import type { UserRole } from '../core/database.ts';
 import { asDate, asUuid } from '../core/sql.ts';
 import { patientIdentityKey } from '../patients/patient-import.ts';
+import { seedAvailability } from '../scheduling/availability.repository.ts';
 import { randomUUID } from 'node:crypto';
+import { syncReferenceData } from '../reference-data.ts';
 
 /** The demo data `npm start` and the tests rely on. Seeding twice changes nothing. */
 export const SEED_CLINICS = [
@@ -65,6 +67,7 @@ export interface SeedResult {
 }
 
 export async function seedDemoData(db: Db): Promise<SeedResult> {
+  await syncReferenceData(db);
   const result: SeedResult = { accounts: {}, users: {} };
   result.users[SUPER_ADMIN_EMAIL] = await ensureUser(db, { email: SUPER_ADMIN_EMAIL, role: 'super_admin', firstName: 'Sasha', lastName: 'Super', accountId: null });
   for (const clinic of SEED_CLINICS) {
@@ -92,5 +95,6 @@ export async function seedDemoData(db: Db): Promise<SeedResult> {
         .execute();
     }
   }
+  await seedAvailability(db, SEED_CLINICS.map((clinic) => result.users[`clinician@${clinic.domain}`] as string));
   return result;
 }

@@ -1,7 +1,7 @@
 import { sql, type Selectable } from 'kysely';
 import type { Db } from '../core/db.ts';
 import type { PatientStatus, PatientsTable } from '../core/database.ts';
-import { asDate, asTimestamptz, asUuid, dbNow } from '../core/sql.ts';
+import { asDate, asTimestamptz, asUuid, dbNow, instantText } from '../core/sql.ts';
 
 export type PatientRow = Selectable<PatientsTable>;
 
@@ -34,8 +34,12 @@ export interface PatientListFilter {
   limit: number;
 }
 
-export async function listPatients(db: Db, filter: PatientListFilter): Promise<PatientRow[]> {
-  let query = db.selectFrom('patients').selectAll();
+const cursorInstant = instantText;
+
+export type PatientListRow = PatientRow & { cursor_created_at: string };
+
+export async function listPatients(db: Db, filter: PatientListFilter): Promise<PatientListRow[]> {
+  let query = db.selectFrom('patients').selectAll().select(cursorInstant('created_at').as('cursor_created_at'));
   if (filter.accountId) query = query.where('account_id', '=', asUuid(filter.accountId));
   if (filter.status) query = query.where('status', '=', filter.status);
   if (filter.providerId) query = query.where('provider_id', '=', asUuid(filter.providerId));
@@ -156,6 +160,8 @@ export interface TimelineRow {
   type: string;
   id: string;
   at: Date | string;
+  /** `at` with full precision, for the cursor. */
+  cursor_at: string;
   status: string | null;
   detail: string | null;
 }
@@ -170,7 +176,7 @@ export async function timeline(db: Db, patientId: string, page: { after?: [strin
     ? sql`where (at, id) < (${asTimestamptz(page.after[0])}, ${page.after[1]})`
     : sql``;
   const result = await sql<TimelineRow>`
-    select type, id, at, status, detail from (
+    select type, id, at, ${cursorInstant('at')} as cursor_at, status, detail from (
       select 'patient_created' as type, id::text as id, created_at as at, status, null::text as detail from patients where id = ${pid}
       union all
       select 'invite', id::text, created_at, status, null from invites where patient_id = ${pid}

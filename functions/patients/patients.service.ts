@@ -66,10 +66,10 @@ export async function listPatients(db: Db, context: StaffContext, query: ListPat
     status: query.status,
     providerId: query.providerId,
     sort: query.sort,
-    after: decodeCursor(query.cursor),
+    after: decodeCursor(query.cursor, query.sort === 'lastName' ? 'text' : 'instant'),
     limit: query.limit,
   });
-  const page = toPage(rows, query.limit, (r) => (query.sort === 'lastName' ? [r.last_name, r.id] : [isoInstant(r.created_at), r.id]), toPatientDto);
+  const page = toPage(rows, query.limit, (r) => (query.sort === 'lastName' ? [r.last_name, r.id] : [r.cursor_created_at, r.id]), toPatientDto);
   await recordAudit(db, context, rows.slice(0, query.limit).map((r) => patientAudit('patient.list', r)));
   return page;
 }
@@ -234,9 +234,9 @@ const TIMELINE_SUMMARIES: Record<string, (status: string | null, detail: string 
 
 export async function patientTimeline(db: Db, context: StaffContext, patientId: string, query: { limit: number; cursor?: string }) {
   const patient = await requirePatient(db, context.actor, patientId);
-  const rows = await repo.timeline(db, patientId, { after: decodeCursor(query.cursor) as [string, string] | undefined, limit: query.limit });
+  const rows = await repo.timeline(db, patientId, { after: decodeCursor(query.cursor, 'instant') as [string, string] | undefined, limit: query.limit });
   await recordAudit(db, context, [patientAudit('patient.timeline.read', patient)]);
-  const page = toPage(rows, query.limit, (r) => [isoInstant(r.at), r.id], (r) => ({
+  const page = toPage(rows, query.limit, (r) => [r.cursor_at, r.id], (r) => ({
     type: r.type,
     id: r.id,
     at: isoInstant(r.at) as string,

@@ -38,7 +38,7 @@ export async function listUsers(db: Db, actor: StaffActor, query: ListUsersQuery
     accountId,
     roles: query.role ? [query.role] : undefined,
     status: query.status,
-    after: decodeCursor(query.cursor) as [string, string] | undefined,
+    after: decodeCursor(query.cursor, 'text') as [string, string] | undefined,
     limit: query.limit,
   });
   return toPage(rows, query.limit, (r) => [r.email, r.id], toUserDto);
@@ -49,7 +49,7 @@ export async function listClinicians(db: Db, actor: StaffActor, query: { limit: 
     accountId: tenantScope(actor) ?? query.accountId ?? null,
     roles: ['clinician'],
     status: 'active',
-    after: decodeCursor(query.cursor) as [string, string] | undefined,
+    after: decodeCursor(query.cursor, 'text') as [string, string] | undefined,
     limit: query.limit,
   });
   return toPage(rows, query.limit, (r) => [r.email, r.id], (r) => ({ id: r.id, firstName: r.first_name, lastName: r.last_name, email: r.email }));

@@ -19,6 +19,11 @@ const TABLES_BY_MIGRATION: Record<string, string[]> = {
   '005_lab_integration': ['lab_orders', 'lab_results'],
   '006_appointments': ['appointments', 'recurring_availability'],
   '007_audit_events': ['audit_events'],
+  '008_invite_lifecycle': [],
+  '009_chat_state': [],
+  '010_email_outbox': ['email_outbox'],
+  '011_scheduling': [],
+  '012_eligibility_review': [],
 };
 const NAMES = Object.keys(migrations);
 

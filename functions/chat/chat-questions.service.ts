@@ -1,0 +1,105 @@
+import type { StaffActor } from '../core/auth/actor.ts';
+import { recordAudit, type AuditContext } from '../core/audit.ts';
+import type { Db } from '../core/db.ts';
+import { notFound, unprocessable } from '../core/errors.ts';
+import * as repo from './chat-questions.repository.ts';
+import type { Question } from './question-bank/types.ts';
+import { validateQuestionGraph } from './question-bank/validate-graph.ts';
+import { CURRENT_BANK, forgetBank, loadBank, type LoadedBank } from './question-bank-store.ts';
+
+interface Context extends AuditContext {
+  actor: StaffActor;
+}
+
+export type QuestionInput = Omit<Question, 'next'> & { next?: Question['next'] };
+
+export function toQuestionDto(q: repo.StoredQuestion) {
+  return {
+    id: q.id,
+    key: q.key,
+    text: q.text,
+    questionType: q.questionType,
+    options: q.options ?? null,
+    allowUnknown: q.allowUnknown,
+    min: q.min ?? null,
+    max: q.max ?? null,
+    integer: q.integer ?? false,
+    category: q.category,
+    loop: q.loop ?? null,
+    next: q.next,
+    position: q.position,
+    isActive: q.isActive,
+  };
+}
+
+export async function listQuestions(db: Db) {
+  const bank = await loadBank(db, CURRENT_BANK.version);
+  return { version: bank.version, startKey: bank.startKey, items: bank.all.map(toQuestionDto) };
+}
+
+function stripStorage(q: repo.StoredQuestion): Question {
+  const { id: _id, position: _position, isActive: _active, ...question } = q;
+  return question;
+}
+
+/** The graph after a change must be sound: no dangling targets, no unreachable questions, loops only where declared. */
+function assertSoundGraph(bank: LoadedBank, replaced: Map<string, Question | null>): void {
+  const active = bank.questions.map((q) => (replaced.has(q.key) ? replaced.get(q.key) : stripStorage(q))).filter((q): q is Question => !!q);
+  for (const [key, q] of replaced) if (q && !bank.questions.some((b) => b.key === key)) active.push(q);
+  const problems = validateQuestionGraph(active, bank.startKey);
+  if (problems.length) {
+    throw unprocessable('The question graph would be invalid', problems.map((p) => ({ field: `questions.${p.key}`, message: p.message })));
+  }
+}
+
+/**
+ * Creates a question in the current bank. With `insertAfter` it joins the flow right after that question
+ * (which then leads to it by default); without, it is an inactive draft until a later edit reaches it.
+ */
+export async function createQuestion(db: Db, context: Context, input: QuestionInput & { insertAfter?: number }) {
+  const bank = await loadBank(db, CURRENT_BANK.version);
+  if (bank.byKey.has(input.key)) throw unprocessable('Duplicate key', [{ field: 'body.key', message: 'A question with this key exists in the bank' }]);
+  const { insertAfter, ...fields } = input;
+  const predecessor = insertAfter === undefined ? undefined : bank.byId.get(insertAfter);
+  if (insertAfter !== undefined && (!predecessor || !predecessor.isActive)) {
+    throw unprocessable('Unknown question', [{ field: 'body.insertAfter', message: 'must be an active question of the bank' }]);
+  }
+  const question: Question = { ...fields, next: fields.next ?? { rules: [], default: predecessor?.next.default ?? 'END' } };
+  const changes = new Map<string, Question | null>();
+  if (predecessor) {
+    changes.set(predecessor.key, { ...stripStorage(predecessor), next: { ...predecessor.next, default: question.key } });
+    changes.set(question.key, question);
+    assertSoundGraph(bank, changes);
+  } else {
+    // A draft is outside the graph, but its own targets must still exist.
+    const dangling = [question.next.default, ...question.next.rules.map((r) => r.next)].filter((k) => k !== 'END' && !bank.byKey.has(k));
+    if (dangling.length) throw unprocessable('Unknown next question', dangling.map((k) => ({ field: 'body.next', message: `No question ${k}` })));
+  }
+  const position = Math.max(0, ...bank.all.map((q) => q.position)) + 1;
+  const created = await db.transaction().execute(async (trx) => {
+    const row = await repo.insertQuestion(trx, bank.version, position, question, predecessor !== undefined);
+    if (predecessor) await repo.updateQuestion(trx, predecessor.id, changes.get(predecessor.key) as Question, true);
+    await recordAudit(trx, context, [{ action: 'chat_question.create', resourceType: 'chat_question', resourceId: String(row.id), accountId: null }]);
+    return row;
+  });
+  forgetBank(bank.version);
+  return toQuestionDto(repo.toStoredQuestion(created));
+}
+
+export async function updateQuestion(db: Db, context: Context, id: number, input: Partial<QuestionInput> & { isActive?: boolean }) {
+  const bank = await loadBank(db, CURRENT_BANK.version);
+  const existing = bank.byId.get(id);
+  if (!existing) throw notFound('Question');
+  if (input.key !== undefined && input.key !== existing.key) throw unprocessable('Keys are stable', [{ field: 'body.key', message: 'A question key cannot change' }]);
+  const { isActive, ...fields } = input;
+  const updated: Question = { ...stripStorage(existing), ...fields } as Question;
+  const active = isActive ?? existing.isActive;
+  assertSoundGraph(bank, new Map([[existing.key, active ? updated : null]]));
+  const row = await db.transaction().execute(async (trx) => {
+    const saved = await repo.updateQuestion(trx, id, updated, active);
+    await recordAudit(trx, context, [{ action: 'chat_question.update', resourceType: 'chat_question', resourceId: String(id), accountId: null }]);
+    return saved;
+  });
+  forgetBank(bank.version);
+  return toQuestionDto(repo.toStoredQuestion(row));
+}

@@ -1,0 +1,119 @@
+import { sql, type Selectable } from 'kysely';
+import type { Db } from '../core/db.ts';
+import type { EligibilityResultsTable } from '../core/database.ts';
+import { asJson, asTimestamptz, asUuid, dbNow, instantText } from '../core/sql.ts';
+
+export type EligibilityResultRow = Selectable<EligibilityResultsTable>;
+
+export async function insertResult(
+  db: Db,
+  values: { patientId: string; sessionId: string | null; isEligible: boolean; nccnEligible: boolean; tcScore: number | null; outcome: string; ruleset: string; factors: unknown },
+): Promise<EligibilityResultRow> {
+  return db
+    .insertInto('eligibility_results')
+    .values({
+      patient_id: asUuid(values.patientId),
+      session_id: values.sessionId ? asUuid(values.sessionId) : null,
+      is_eligible: values.isEligible,
+      nccn_eligible: values.nccnEligible,
+      tc_score: values.tcScore === null ? null : sql<string>`cast(${String(values.tcScore)} as numeric)`,
+      outcome: values.outcome,
+      ruleset: values.ruleset,
+      factors: asJson(values.factors),
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** A result together with its patient's tenant, for scoping. */
+export async function findResult(db: Db, id: string, accountId: string | null) {
+  let query = db
+    .selectFrom('eligibility_results as r')
+    .innerJoin('patients as p', 'p.id', 'r.patient_id')
+    .selectAll('r')
+    .select('p.account_id')
+    .where('r.id', '=', asUuid(id));
+  if (accountId) query = query.where('p.account_id', '=', asUuid(accountId));
+  return query.executeTakeFirst();
+}
+
+export async function listResults(db: Db, filter: { accountId: string | null; patientId?: string; after?: [string, string]; limit: number }) {
+  let query = db
+    .selectFrom('eligibility_results as r')
+    .innerJoin('patients as p', 'p.id', 'r.patient_id')
+    .selectAll('r')
+    .select('p.account_id')
+    .select(instantText('r.created_at').as('cursor_created_at'));
+  if (filter.accountId) query = query.where('p.account_id', '=', asUuid(filter.accountId));
+  if (filter.patientId) query = query.where('r.patient_id', '=', asUuid(filter.patientId));
+  if (filter.after) {
+    const [createdAt, id] = filter.after;
+    const at = asTimestamptz(createdAt);
+    query = query.where((eb) => eb.or([eb('r.created_at', '<', at), eb.and([eb('r.created_at', '=', at), eb('r.id', '<', asUuid(id))])]));
+  }
+  return query.orderBy('r.created_at', 'desc').orderBy('r.id', 'desc').limit(filter.limit + 1).execute();
+}
+
+export async function reviewResult(db: Db, id: string, review: { providerId: string; notes: string; agrees: boolean }) {
+  return db
+    .updateTable('eligibility_results')
+    .set({ provider_reviewed: true, provider_id: asUuid(review.providerId), review_notes: review.notes, review_agrees: review.agrees, reviewed_at: dbNow() })
+    .where('id', '=', asUuid(id))
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/**
+ * The schema document's "Patient Risk Assessment Status" query, made correct and pageable: each patient of
+ * the account (optionally of one provider) with their latest completed session and that session's latest result.
+ */
+export async function riskAssessmentDashboard(db: Db, filter: { accountId: string | null; providerId?: string; after?: [string, string]; limit: number }) {
+  let query = db
+    .selectFrom('patients as p')
+    .leftJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom('chat_sessions as cs')
+          .select(['cs.id as session_id', 'cs.completed_at', 'cs.status as chat_status'])
+          .whereRef('cs.patient_id', '=', 'p.id')
+          .where('cs.status', '=', 'completed')
+          .orderBy('cs.completed_at', 'desc')
+          .limit(1)
+          .as('s'),
+      (join) => join.onTrue(),
+    )
+    .leftJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom('eligibility_results as er')
+          .select(['er.id as result_id', 'er.is_eligible', 'er.outcome', 'er.provider_reviewed', 'er.created_at as evaluated_at'])
+          .whereRef('er.patient_id', '=', 'p.id')
+          .orderBy('er.created_at', 'desc')
+          .limit(1)
+          .as('e'),
+      (join) => join.onTrue(),
+    )
+    .select([
+      'p.id',
+      'p.account_id',
+      'p.first_name',
+      'p.last_name',
+      'p.provider_id',
+      's.session_id',
+      's.chat_status',
+      's.completed_at',
+      'e.result_id',
+      'e.is_eligible',
+      'e.outcome',
+      'e.provider_reviewed',
+      'e.evaluated_at',
+    ])
+    .where('p.status', '!=', 'archived');
+  if (filter.accountId) query = query.where('p.account_id', '=', asUuid(filter.accountId));
+  if (filter.providerId) query = query.where('p.provider_id', '=', asUuid(filter.providerId));
+  if (filter.after) {
+    const [lastName, id] = filter.after;
+    query = query.where((eb) => eb.or([eb('p.last_name', '>', lastName), eb.and([eb('p.last_name', '=', lastName), eb('p.id', '>', asUuid(id))])]));
+  }
+  return query.orderBy('p.last_name').orderBy('p.id').limit(filter.limit + 1).execute();
+}

@@ -1,0 +1,158 @@
+import type { StaffActor } from '../core/auth/actor.ts';
+import { tenantScope } from '../core/auth/actor.ts';
+import { recordAudit, type AuditContext, type AuditEntry } from '../core/audit.ts';
+import type { Db } from '../core/db.ts';
+import { conflict, notFound } from '../core/errors.ts';
+import { decodeCursor, toPage } from '../core/pagination.ts';
+import { isoInstant } from '../core/sql.ts';
+import { bcratModel } from '../risk-models/bcrat.ts';
+import { TyrerCuzickModel } from '../risk-models/tyrer-cuzick.ts';
+import { evaluateEligibility, nextSteps } from './engine.ts';
+import * as repo from './eligibility.repository.ts';
+import type { RiskProfile } from './risk-profile.schema.ts';
+
+interface StaffContext extends AuditContext {
+  actor: StaffActor;
+}
+
+const tyrerCuzick = new TyrerCuzickModel();
+
+/** Stateless evaluation: the eligibility result and the next steps it leads to. Nothing is stored. */
+export async function evaluate(profile: RiskProfile) {
+  const result = evaluateEligibility(profile);
+  const bcrat = await bcratModel.assess(profile);
+  return {
+    ...result,
+    nextSteps: nextSteps(result, { bcrat: bcrat.available ? { model: 'BCRAT', fiveYearRiskPct: bcrat.result.fiveYearRiskPct } : null }),
+  };
+}
+
+/**
+ * Evaluates a stored RiskProfile and writes an eligibility_results row. Every evaluation is a new row, so
+ * the history of results (and the ruleset version of each) stays.
+ */
+export async function assessProfile(db: Db, context: AuditContext, input: { patientId: string; accountId: string; sessionId: string | null; profile: RiskProfile }) {
+  const result = evaluateEligibility(input.profile);
+  const [bcrat, tc] = await Promise.all([bcratModel.assess(input.profile), tyrerCuzick.assess(input.profile)]);
+  const figures = {
+    bcrat: bcrat.available ? ({ model: 'BCRAT', fiveYearRiskPct: bcrat.result.fiveYearRiskPct } as const) : null,
+    tyrerCuzick: tc.available ? ({ model: 'Tyrer-Cuzick', lifetimeRiskPct: tc.result.lifetimeRiskPct } as const) : null,
+  };
+  const factors = {
+    ruleset: result.ruleset,
+    outcome: result.outcome,
+    criteria: result.criteria,
+    unknowns: result.unknowns,
+    nextSteps: nextSteps(result, figures),
+    riskModels: {
+      bcrat: bcrat.available ? { available: true, ...bcrat.result } : { available: false, reason: bcrat.reason },
+      // Never another model's number in tc_score: without a licensed engine it stays null and says why.
+      tyrerCuzick: tc.available ? { available: true, ...tc.result } : { available: false, reason: tc.reason },
+    },
+    profile: input.profile,
+  };
+  const row = await repo.insertResult(db, {
+    patientId: input.patientId,
+    sessionId: input.sessionId,
+    isEligible: result.outcome === 'meets',
+    nccnEligible: result.nccnEligible,
+    tcScore: tc.available ? tc.result.lifetimeRiskPct : null,
+    outcome: result.outcome,
+    ruleset: result.ruleset,
+    factors,
+  });
+  await recordAudit(db, context, [resultAudit('eligibility_result.create', { ...row, account_id: input.accountId })]);
+  return row;
+}
+
+const resultAudit = (action: string, row: { id: string; patient_id: string; account_id: string }): AuditEntry => ({
+  action,
+  resourceType: 'eligibility_result',
+  resourceId: row.id,
+  patientId: row.patient_id,
+  accountId: row.account_id,
+});
+
+type Factors = {
+  ruleset?: string;
+  outcome?: string;
+  criteria?: unknown[];
+  unknowns?: string[];
+  nextSteps?: unknown[];
+  riskModels?: unknown;
+  profile?: unknown;
+};
+
+export function toResultDto(row: repo.EligibilityResultRow) {
+  const factors = (row.factors ?? {}) as Factors;
+  return {
+    id: row.id,
+    patientId: row.patient_id,
+    sessionId: row.session_id,
+    isEligible: row.is_eligible,
+    nccnEligible: row.nccn_eligible,
+    outcome: row.outcome ?? factors.outcome ?? null,
+    ruleset: row.ruleset ?? factors.ruleset ?? null,
+    tcScore: row.tc_score === null ? null : Number(row.tc_score),
+    criteria: factors.criteria ?? [],
+    unknowns: factors.unknowns ?? [],
+    nextSteps: factors.nextSteps ?? [],
+    riskModels: factors.riskModels ?? null,
+    riskProfile: factors.profile ?? null,
+    createdAt: isoInstant(row.created_at) as string,
+    providerReviewed: row.provider_reviewed,
+    providerId: row.provider_id,
+    reviewNotes: row.review_notes,
+    reviewAgrees: row.review_agrees,
+    reviewedAt: isoInstant(row.reviewed_at),
+  };
+}
+
+export async function listResults(db: Db, context: StaffContext, query: { limit: number; cursor?: string; patientId?: string }) {
+  const rows = await repo.listResults(db, {
+    accountId: tenantScope(context.actor),
+    patientId: query.patientId,
+    after: decodeCursor(query.cursor, 'instant') as [string, string] | undefined,
+    limit: query.limit,
+  });
+  await recordAudit(db, context, rows.slice(0, query.limit).map((r) => resultAudit('eligibility_result.list', r)));
+  return toPage(rows, query.limit, (r) => [r.cursor_created_at, r.id], toResultDto);
+}
+
+export async function getResult(db: Db, context: StaffContext, id: string) {
+  const row = await repo.findResult(db, id, tenantScope(context.actor));
+  if (!row) throw notFound('Eligibility result');
+  await recordAudit(db, context, [resultAudit('eligibility_result.read', row)]);
+  return toResultDto(row);
+}
+
+export async function reviewResult(db: Db, context: StaffContext, id: string, input: { notes: string; agree: boolean }) {
+  const existing = await repo.findResult(db, id, tenantScope(context.actor));
+  if (!existing) throw notFound('Eligibility result');
+  if (existing.provider_reviewed) throw conflict('This result has already been reviewed');
+  return db.transaction().execute(async (trx) => {
+    const row = await repo.reviewResult(trx, id, { providerId: context.actor.userId, notes: input.notes, agrees: input.agree });
+    await recordAudit(trx, context, [resultAudit('eligibility_result.review', existing)]);
+    return toResultDto(row);
+  });
+}
+
+export async function riskAssessmentDashboard(db: Db, context: StaffContext, query: { limit: number; cursor?: string; providerId?: string }) {
+  const rows = await repo.riskAssessmentDashboard(db, {
+    accountId: tenantScope(context.actor),
+    providerId: query.providerId,
+    after: decodeCursor(query.cursor, 'text') as [string, string] | undefined,
+    limit: query.limit,
+  });
+  await recordAudit(db, context, rows.slice(0, query.limit).map((r) => ({ action: 'risk_dashboard.read', resourceType: 'patient', resourceId: r.id, patientId: r.id, accountId: r.account_id })));
+  return toPage(rows, query.limit, (r) => [r.last_name, r.id], (r) => ({
+    patientId: r.id,
+    firstName: r.first_name,
+    lastName: r.last_name,
+    providerId: r.provider_id,
+    latestSession: r.session_id ? { id: r.session_id, status: r.chat_status, completedAt: isoInstant(r.completed_at) } : null,
+    latestResult: r.result_id
+      ? { id: r.result_id, isEligible: r.is_eligible, outcome: r.outcome, providerReviewed: r.provider_reviewed, evaluatedAt: isoInstant(r.evaluated_at) }
+      : null,
+  }));
+}
