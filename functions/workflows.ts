@@ -13,8 +13,12 @@ export interface WorkflowDef {
   /** Task state names of the definition. */
   taskStates: readonly string[];
   definition(taskFunctionArn: string): Record<string, unknown>;
-  /** Areas whose Lambdas start this workflow (they get the ARN and the StartExecution grant). */
+  /** Areas whose Lambdas start (and may stop) this workflow: they get the ARN and the grants. */
   startedBy: readonly string[];
+  /** Areas whose Lambdas resume waiting executions with a task token (SendTaskSuccess/Failure). */
+  resumedBy?: readonly string[];
+  /** Longest a task invocation may run, in seconds (the task Lambda's timeout). */
+  taskTimeoutSeconds?: number;
 }
 
 export const workflows: readonly WorkflowDef[] = [
