@@ -1,5 +1,6 @@
 import type { RouteDef } from './core/http/route.ts';
 import { accountRoutes } from './accounts/accounts.routes.ts';
+import { auditRoutes } from './audit/audit.routes.ts';
 import { chatRoutes } from './chat/chat.routes.ts';
 import { devRoutes } from './dev/dev.routes.ts';
 import { eligibilityRoutes } from './eligibility/eligibility.routes.ts';
@@ -14,7 +15,7 @@ import { userRoutes } from './users/users.routes.ts';
  * The route table: read by the CDK API stack (one Lambda per area, authorizer per `auth`), the local
  * gateway, the OpenAPI generator and the authorization tests. Add an area's routes here.
  */
-export const routes: readonly RouteDef[] = [...platformRoutes, ...accountRoutes, ...userRoutes, ...patientRoutes, ...inviteRoutes, ...chatRoutes, ...eligibilityRoutes, ...riskModelRoutes, ...schedulingRoutes, ...devRoutes];
+export const routes: readonly RouteDef[] = [...platformRoutes, ...accountRoutes, ...userRoutes, ...patientRoutes, ...inviteRoutes, ...chatRoutes, ...eligibilityRoutes, ...riskModelRoutes, ...schedulingRoutes, ...auditRoutes, ...devRoutes];
 
 export function deployedRoutes(): readonly RouteDef[] {
   return routes.filter((route) => !route.localOnly);

@@ -31,6 +31,17 @@ export async function insertSession(
     .executeTakeFirstOrThrow();
 }
 
+/** Abandons the invite's in-progress sessions idle for ABANDON_AFTER_DAYS, so that accepting never resumes one. */
+export async function abandonStaleSessionsOfInvite(db: Db, inviteId: string): Promise<void> {
+  await db
+    .updateTable('chat_sessions')
+    .set({ status: 'abandoned', updated_at: dbNow() })
+    .where('invite_id', '=', asUuid(inviteId))
+    .where('status', '=', 'in_progress')
+    .where(sql<boolean>`last_activity_at < now() - make_interval(days => ${sql.lit(ABANDON_AFTER_DAYS)})`)
+    .execute();
+}
+
 export async function findSessionForInvite(db: Db, inviteId: string, status: ChatSessionStatus): Promise<ChatSessionRow | undefined> {
   return db
     .selectFrom('chat_sessions')
@@ -103,37 +114,48 @@ export async function deleteAnswers(db: Db, sessionId: string, refs: { questionI
     .execute();
 }
 
+/** Locks an in-progress session for the rest of the transaction; false when it is no longer in progress. */
+export async function lockInProgressSession(db: Db, id: string): Promise<boolean> {
+  const row = await db.selectFrom('chat_sessions').select('id').where('id', '=', asUuid(id)).where('status', '=', 'in_progress').forUpdate().executeTakeFirst();
+  return row !== undefined;
+}
+
 export async function touchSession(db: Db, id: string): Promise<void> {
   await db.updateTable('chat_sessions').set({ last_activity_at: dbNow(), updated_at: dbNow() }).where('id', '=', asUuid(id)).execute();
 }
 
-export async function completeSession(db: Db, id: string, profile: unknown, notes: string[]): Promise<ChatSessionRow> {
+/** Completes an in-progress session; undefined when it is no longer in progress (a concurrent complete or abandon). */
+export async function completeSession(db: Db, id: string, profile: unknown, notes: string[]): Promise<ChatSessionRow | undefined> {
   return db
     .updateTable('chat_sessions')
     .set({ status: 'completed', completed_at: dbNow(), updated_at: dbNow(), last_activity_at: dbNow(), risk_profile: asJson(profile), profile_notes: asJson(notes) })
     .where('id', '=', asUuid(id))
     .where('status', '=', 'in_progress')
     .returningAll()
-    .executeTakeFirstOrThrow();
+    .executeTakeFirst();
 }
 
-export async function abandonSession(db: Db, id: string): Promise<ChatSessionRow> {
+/** Abandons an in-progress session; undefined when it is no longer in progress. */
+export async function abandonSession(db: Db, id: string): Promise<ChatSessionRow | undefined> {
   return db
     .updateTable('chat_sessions')
     .set({ status: 'abandoned', updated_at: dbNow() })
     .where('id', '=', asUuid(id))
+    .where('status', '=', 'in_progress')
     .returningAll()
-    .executeTakeFirstOrThrow();
+    .executeTakeFirst();
 }
 
 /** The daily sweep: every in-progress session idle for ABANDON_AFTER_DAYS. */
-export async function abandonStaleSessions(db: Db): Promise<{ id: string; patient_id: string }[]> {
+export async function abandonStaleSessions(db: Db): Promise<{ id: string; patient_id: string; account_id: string }[]> {
   return db
     .updateTable('chat_sessions')
+    .from('patients')
     .set({ status: 'abandoned', updated_at: dbNow() })
-    .where('status', '=', 'in_progress')
-    .where(sql<boolean>`last_activity_at < now() - make_interval(days => ${sql.lit(ABANDON_AFTER_DAYS)})`)
-    .returning(['id', 'patient_id'])
+    .whereRef('patients.id', '=', 'chat_sessions.patient_id')
+    .where('chat_sessions.status', '=', 'in_progress')
+    .where(sql<boolean>`chat_sessions.last_activity_at < now() - make_interval(days => ${sql.lit(ABANDON_AFTER_DAYS)})`)
+    .returning(['chat_sessions.id', 'chat_sessions.patient_id', 'patients.account_id'])
     .execute();
 }
 

@@ -30,6 +30,7 @@ const sessionAudit = (action: string, s: { id: string; patient_id: string; accou
 
 /** Accepting an invite resumes its session in progress, or starts one. */
 export async function startInviteSession(db: Db, input: { inviteId: string; patientId: string }): Promise<repo.ChatSessionRow> {
+  await repo.abandonStaleSessionsOfInvite(db, input.inviteId);
   const existing = await repo.findSessionForInvite(db, input.inviteId, 'in_progress');
   if (existing) return existing;
   return repo.insertSession(db, { patientId: input.patientId, source: 'invite', inviteId: input.inviteId, bankVersion: CURRENT_BANK.version });
@@ -142,6 +143,7 @@ async function saveAndPrune(db: Db, context: ChatContext, session: repo.SessionW
   const walked = walk(state.bank.questions, state.bank.startKey, stored);
   const dropped = walked.unreachable.map((u) => ({ questionId: (state.bank.byKey.get(u.questionKey) as { id: number }).id, iteration: u.iteration }));
   return db.transaction().execute(async (trx) => {
+    if (!(await repo.lockInProgressSession(trx, session.id))) throw conflict('The session is no longer in progress');
     await repo.upsertAnswer(trx, session.id, { questionId: question.id, iteration: ref.iteration, json: JSON.stringify(value) });
     await repo.deleteAnswers(trx, session.id, dropped);
     await repo.touchSession(trx, session.id);
@@ -186,13 +188,16 @@ export async function changeAnswer(db: Db, context: ChatContext, id: string, que
 export async function completeSession(db: Db, context: ChatContext, id: string) {
   const session = await requireSession(db, context.actor, id);
   requireInProgress(session);
-  const state = await sessionState(db, session);
-  if (state.walked.current) {
-    throw conflict('The questionnaire is not finished', { currentQuestion: questionView(state.bank, state.walked.current.questionKey, state.walked.current.iteration) });
-  }
-  const { profile, notes } = buildRiskProfile(state.walked.path);
   return db.transaction().execute(async (trx) => {
+    // Answers are read under the session's lock, so the profile is built from exactly the answers stored.
+    if (!(await repo.lockInProgressSession(trx, session.id))) throw conflict('The session is no longer in progress');
+    const state = await sessionState(trx, session);
+    if (state.walked.current) {
+      throw conflict('The questionnaire is not finished', { currentQuestion: questionView(state.bank, state.walked.current.questionKey, state.walked.current.iteration) });
+    }
+    const { profile, notes } = buildRiskProfile(state.walked.path, state.bank.questions);
     const completed = await repo.completeSession(trx, session.id, profile, notes);
+    if (!completed) throw conflict('The session is no longer in progress');
     if (session.invite_id) await markInviteCompleted(trx, session.invite_id);
     await recordAudit(trx, context, [sessionAudit('chat_session.complete', session)]);
     await assessProfile(trx, context, { patientId: session.patient_id, accountId: session.account_id, sessionId: session.id, profile: profile as RiskProfile });
@@ -205,6 +210,7 @@ export async function abandonSession(db: Db, context: ChatContext, id: string) {
   requireInProgress(session);
   return db.transaction().execute(async (trx) => {
     const row = await repo.abandonSession(trx, session.id);
+    if (!row) throw conflict('The session is no longer in progress');
     await recordAudit(trx, context, [sessionAudit('chat_session.abandon', session)]);
     return toSessionDto(trx, context.actor, row);
   });
@@ -228,6 +234,10 @@ export async function listPatientSessions(db: Db, context: ChatContext & { actor
 
 /** The daily sweep behind "abandoned after 30 days without activity". */
 export async function abandonStaleSessions(db: Db): Promise<number> {
-  const rows = await repo.abandonStaleSessions(db);
-  return rows.length;
+  return db.transaction().execute(async (trx) => {
+    const rows = await repo.abandonStaleSessions(trx);
+    const actor = { kind: 'system', name: 'session-sweep', accountId: null } as const;
+    await recordAudit(trx, { actor, requestId: 'scheduled:session-sweep' }, rows.map((r) => sessionAudit('chat_session.abandon_idle', r)));
+    return rows.length;
+  });
 }

@@ -54,13 +54,15 @@ export async function listResults(db: Db, filter: { accountId: string | null; pa
   return query.orderBy('r.created_at', 'desc').orderBy('r.id', 'desc').limit(filter.limit + 1).execute();
 }
 
+/** Reviews a result not yet reviewed; undefined when another review got there first. */
 export async function reviewResult(db: Db, id: string, review: { providerId: string; notes: string; agrees: boolean }) {
   return db
     .updateTable('eligibility_results')
     .set({ provider_reviewed: true, provider_id: asUuid(review.providerId), review_notes: review.notes, review_agrees: review.agrees, reviewed_at: dbNow() })
     .where('id', '=', asUuid(id))
+    .where('provider_reviewed', '=', false)
     .returningAll()
-    .executeTakeFirstOrThrow();
+    .executeTakeFirst();
 }
 
 /**

@@ -132,6 +132,7 @@ export async function reviewResult(db: Db, context: StaffContext, id: string, in
   if (existing.provider_reviewed) throw conflict('This result has already been reviewed');
   return db.transaction().execute(async (trx) => {
     const row = await repo.reviewResult(trx, id, { providerId: context.actor.userId, notes: input.notes, agrees: input.agree });
+    if (!row) throw conflict('This result has already been reviewed');
     await recordAudit(trx, context, [resultAudit('eligibility_result.review', existing)]);
     return toResultDto(row);
   });

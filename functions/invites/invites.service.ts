@@ -118,7 +118,8 @@ async function resolvePatient(db: Db, actor: StaffActor, input: CreateInviteInpu
     email: input.email as string,
     phone: null,
     dateOfBirth: null,
-    providerId: input.providerId ?? null,
+    // A clinician inviting a new patient becomes their provider unless another is named.
+    providerId: input.providerId ?? (actor.role === 'clinician' ? actor.userId : null),
   };
   const importKey = patientIdentityKey(values);
   const created = await insertPatient(db, { ...values, importKey });

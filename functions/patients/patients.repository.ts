@@ -184,7 +184,10 @@ export async function timeline(db: Db, patientId: string, page: { after?: [strin
       select 'chat_session', id::text, coalesce(completed_at, created_at), status, source from chat_sessions where patient_id = ${pid}
       union all
       select 'eligibility_result', id::text, created_at, case when provider_reviewed then 'reviewed' else 'unreviewed' end,
-             case when is_eligible then 'eligible' else 'not eligible' end from eligibility_results where patient_id = ${pid}
+             case outcome when 'meets' then 'meets NCCN testing criteria' when 'needs_review' then 'needs review (unknown answers)'
+                          when 'may_consider' then 'testing may be considered' when 'not_met' then 'NCCN testing criteria not met'
+                          else case when is_eligible then 'eligible' else 'not eligible' end end
+        from eligibility_results where patient_id = ${pid}
       union all
       select 'lab_order', id::text, ordered_at, status, test_type from lab_orders where patient_id = ${pid}
       union all

@@ -3,6 +3,7 @@ import type { Db } from '../../functions/core/db.ts';
 import { startLocalApp, type LocalApp } from '../../functions/local/app.ts';
 import { seedDemoData, type SeedResult } from '../../functions/local/seed.ts';
 import { forgetStaff } from '../../functions/core/auth/staff-directory.ts';
+import { forgetBank } from '../../functions/chat/question-bank-store.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 import { kyselyFor, type DialectKind } from './dialects.ts';
 
@@ -76,6 +77,7 @@ export async function startTestApi(dialect: DialectKind = 'pg'): Promise<TestApi
     },
     async close() {
       forgetStaff();
+      forgetBank();
       await app.close();
       await handle.destroy();
       await database.destroy();

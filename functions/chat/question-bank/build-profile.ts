@@ -18,7 +18,7 @@ import {
 import { RELATIONSHIPS, canBeThroughTwoMales, relationshipFacts } from '../../eligibility/relationships.ts';
 import { BANK_V1 } from './bank-v1.ts';
 import { indexQuestions } from './path-state.ts';
-import type { AnswerValue, StoredAnswer } from './types.ts';
+import type { AnswerValue, Question, StoredAnswer } from './types.ts';
 import { validateAnswer } from './validate-answer.ts';
 import { answerLookup } from './walk.ts';
 
@@ -40,9 +40,13 @@ function oneOf<T extends string>(value: AnswerValue | undefined, allowed: readon
   return typeof value === 'string' && (allowed as readonly string[]).includes(value) ? (value as T) : null;
 }
 
-export function buildRiskProfile(path: readonly StoredAnswer[]): ProfileBuild {
+/**
+ * `questions` are the bank the path was walked on (by default the seeded one): a super_admin may have edited or added
+ * questions since; answers to questions the profile does not read are ignored.
+ */
+export function buildRiskProfile(path: readonly StoredAnswer[], questions: readonly Question[] = BANK_V1.questions): ProfileBuild {
   const notes: string[] = [];
-  const { top, loops } = groupAnswers(path, notes);
+  const { top, loops } = groupAnswers(path, questions, notes);
   const sex = oneOf(top.get('sex_at_birth'), SEXES);
   const age = num(top.get('age'));
   if (sex === null || age === null) throw new Error('The path must answer sex_at_birth and age');
@@ -84,14 +88,14 @@ export function buildRiskProfile(path: readonly StoredAnswer[]): ProfileBuild {
  * Answers outside loops by key, and each loop's answers per iteration. An answer that an earlier answer changed
  * since made impossible (e.g. an age at diagnosis above a corrected current age) counts as unknown.
  */
-function groupAnswers(path: readonly StoredAnswer[], notes: string[]) {
-  const questions = indexQuestions(BANK_V1.questions);
+function groupAnswers(path: readonly StoredAnswer[], bank: readonly Question[], notes: string[]) {
+  const questions = indexQuestions(bank);
   const answerOf = answerLookup(path);
   const top = new Map<string, AnswerValue>();
   const loops = new Map<string, Map<string, AnswerValue>[]>();
   for (const { questionKey, iteration, answer } of path) {
     const question = questions.get(questionKey);
-    if (!question) throw new Error(`Question ${questionKey} is not in ${BANK_V1.version}`);
+    if (!question) throw new Error(`Question ${questionKey} is not in the bank`);
     let value = answer;
     const check = validateAnswer(question, answer, answerOf);
     if (!check.ok) {
