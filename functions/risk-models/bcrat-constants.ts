@@ -1,23 +1,13 @@
 import * as v from 'valibot';
 import raw from './data/bcrat-constants.json' with { type: 'json' };
+import { RACES } from '../eligibility/risk-profile.schema.ts';
 
 /**
  * NCI BCRAT constants (data/bcrat-constants.json, a copy of shared/domain/bcrat-constants.json), checked once at load
  * so that a damaged data file fails loudly instead of producing wrong risks.
  */
-export const BCRAT_RACES = [
-  'white',
-  'black',
-  'hispanic_us',
-  'hispanic_foreign',
-  'chinese',
-  'japanese',
-  'filipino',
-  'hawaiian',
-  'other_pacific_islander',
-  'other_asian',
-  'other',
-] as const;
+/** BCRAT has rates for every RiskProfile race code (unknown race uses "other"). */
+export const BCRAT_RACES = RACES;
 export type BcratRace = (typeof BCRAT_RACES)[number];
 
 export const INTERVAL_COUNT = 14;
