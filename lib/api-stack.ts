@@ -6,6 +6,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
 import type { RouteDef } from '../functions/core/http/route.ts';
@@ -75,6 +76,8 @@ export class ApiStack extends Stack {
   readonly webAcl: wafv2.CfnWebACL;
   /** Signs patient session tokens (RSA, sign/verify); its private half never leaves KMS. */
   readonly sessionKey: kms.Key;
+  /** HMAC secrets of the lab webhooks (operators add each lab's secrets). */
+  readonly labWebhookSecrets: secretsmanager.Secret;
   readonly workflows: Workflows;
   readonly sessionSweep: ScheduledTask;
 
@@ -124,28 +127,27 @@ export class ApiStack extends Stack {
       appConfig(fn);
       if (EMAIL_AREAS.has(area)) sendsEmail(fn);
     }
+    // Lab webhook secrets: JSON { "<labId>": ["<secret>", …] }, shared with each lab; several per lab allow rotation.
+    const secretsKey = createCustomerKey(this, 'LabSecretsKey', {
+      alias: `alias/genascope/${config.stage}/lab-webhook-secrets`,
+      description: `Genascope ${config.stage}: lab webhook signing secrets`,
+    });
+    this.labWebhookSecrets = new secretsmanager.Secret(this, 'LabWebhookSecrets', {
+      description: `Genascope ${config.stage}: HMAC secrets of lab result webhooks, by lab id`,
+      encryptionKey: secretsKey,
+      generateSecretString: { secretStringTemplate: '{}', generateStringKey: 'sandbox', excludePunctuation: true, passwordLength: 48 },
+    });
+    // Stages without real lab integrations send every order to the sandbox lab.
+    const labAdapter = (fn: GenascopeFunction) => {
+      if (!config.production) fn.bindEnv('LAB_ADAPTER', 'sandbox');
+    };
+    const labs = areaFunctions.get('labs');
+    if (labs) labAdapter(labs);
+
     // Only accepting an invite issues session tokens.
     const invites = areaFunctions.get('invites');
     if (invites) this.sessionKey.grant(invites.grantee, 'kms:Sign');
 
-    this.workflows = new Workflows(this, 'Workflows', {
-      workflows: props.workflows ?? allWorkflows,
-      stage: config.stage,
-      ...logProps,
-      areaFunctions,
-      bindTaskFunction: (fn) => {
-        fn.bindDatabase(props.database);
-        appConfig(fn);
-        sendsEmail(fn);
-      },
-    });
-    this.sessionSweep = new ScheduledTask(this, 'AbandonIdleSessions', {
-      entry: 'functions/chat/abandon-stale-task.ts',
-      description: `Genascope ${config.stage}: abandons assessment sessions idle for 30 days`,
-      schedule: events.Schedule.cron({ minute: '15', hour: '3' }),
-      ...logProps,
-      bind: (fn) => fn.bindDatabase(props.database),
-    });
 
     const accessLogs = createEncryptedLogGroup(this, 'AccessLogs', {
       encryptionKey: this.logKey,
@@ -230,11 +232,33 @@ export class ApiStack extends Stack {
         entry: webhookEntry(area, props.functionsDir),
         description: `Genascope ${config.stage} ${area} webhooks (Function URL)`,
       }).bindDatabase(props.database);
+      sendsEmail(fn);
+      fn.bindEnv('LAB_WEBHOOK_SECRETS_ARN', this.labWebhookSecrets.secretArn, (g) => this.labWebhookSecrets.grantRead(g));
       const url = fn.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
       webhookFunctions.set(area, fn);
       new CfnOutput(this, `${pascalCase(area)}WebhookUrl`, { value: url.url });
     }
     this.webhookFunctions = webhookFunctions;
+
+    this.workflows = new Workflows(this, 'Workflows', {
+      workflows: props.workflows ?? allWorkflows,
+      stage: config.stage,
+      ...logProps,
+      areaFunctions: new Map([...areaFunctions, ...webhookFunctions]),
+      bindTaskFunction: (fn) => {
+        fn.bindDatabase(props.database);
+        appConfig(fn);
+        sendsEmail(fn);
+        labAdapter(fn);
+      },
+    });
+    this.sessionSweep = new ScheduledTask(this, 'AbandonIdleSessions', {
+      entry: 'functions/chat/abandon-stale-task.ts',
+      description: `Genascope ${config.stage}: abandons assessment sessions idle for 30 days`,
+      schedule: events.Schedule.cron({ minute: '15', hour: '3' }),
+      ...logProps,
+      bind: (fn) => fn.bindDatabase(props.database),
+    });
 
     this.webAcl = this.createWebAcl(config, logProps.logKey);
 

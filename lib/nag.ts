@@ -67,6 +67,10 @@ export const NAG_REASONS = {
   stopOwnExecutions:
     'Execution ARNs are created per run; the wildcard is confined to executions of this one state machine (by its ' +
     'name) so the area can stop the workflow it started, e.g. when a lab order is cancelled or an invite revoked.',
+  labSecretsRotatedWithLabs:
+    'Lab webhook secrets are shared with external laboratories and changed by agreement with each lab; the verifier ' +
+    'accepts several secrets per lab, so operators add the new secret, the lab switches, then the old one is removed. ' +
+    'An automatic rotation Lambda cannot update the lab side.',
   webhookFunctionUrl:
     'Lab webhook endpoint: the Function URL must accept unauthenticated HTTPS from lab systems; every delivery is ' +
     'authenticated in the handler by its Standard Webhooks HMAC-SHA256 signature and 5-minute timestamp tolerance.',
@@ -123,9 +127,11 @@ function acknowledgeFindings(app: App, { data, api }: NagStacks): void {
     acknowledge(task, 'HIPAA.Security-LambdaConcurrency', R.workflowTaskConcurrency);
   }
   acknowledge(api.sessionSweep.function, 'HIPAA.Security-LambdaDLQ', R.scheduledSweepNoDlq);
+  acknowledge(api.labWebhookSecrets, 'AwsSolutions-SMG4', R.labSecretsRotatedWithLabs);
+  acknowledge(api.labWebhookSecrets, 'HIPAA.Security-SecretsManagerRotationEnabled', R.labSecretsRotatedWithLabs);
   for (const policy of api.workflows.policies) acknowledge(policy, 'AwsSolutions-IAM5[Resource::*]', R.stateMachineLogDelivery);
   for (const { policy, stateMachine } of api.workflows.executionGrants) {
-    const executions = `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:<${api.getLogicalId(stateMachine)}.Name>:*`;
+    const executions = `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${stateMachine.stateMachineName}:*`;
     acknowledge(policy, `AwsSolutions-IAM5[Resource::${executions}]`, R.stopOwnExecutions);
   }
   for (const stack of [data, api]) {

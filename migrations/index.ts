@@ -11,6 +11,7 @@ import * as m009 from './009_chat_state.ts';
 import * as m010 from './010_email_outbox.ts';
 import * as m011 from './011_scheduling.ts';
 import * as m012 from './012_eligibility_review.ts';
+import * as m013 from './013_lab_workflow.ts';
 
 /** Every migration, by name, in order. A test checks that each file in this folder is registered here. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '010_email_outbox': m010,
   '011_scheduling': m011,
   '012_eligibility_review': m012,
+  '013_lab_workflow': m013,
 };

@@ -161,6 +161,16 @@ export interface LabOrdersTable {
   external_order_id: string | null;
   insurance_information: Json | null;
   notes: string | null;
+  /** Added by 013: the patient's account (tenant scope of every lab query). */
+  account_id: string;
+  /** Step Functions execution of the order's lifecycle (`lab-order-<id>`). */
+  execution_name: string | null;
+  /** Task token of the execution while it waits for the lab's result; cleared once used. */
+  task_token: string | null;
+  submitted_at: Timestamp | null;
+  overdue_at: Timestamp | null;
+  cancelled_at: Timestamp | null;
+  updated_at: GeneratedTimestamp;
 }
 
 export type LabResultStatus = 'pending' | 'available' | 'reviewed';
@@ -174,6 +184,48 @@ export interface LabResultsTable {
   reviewed_at: Timestamp | null;
   reviewer_id: string | null;
   clinical_significance: string | null;
+  /** Added by 013: one row per report version; amended and corrected reports add a version. */
+  version: ColumnType<number, number | undefined, number>;
+  report_status: LabReportStatus | null;
+  /** The reviewing clinician's notes. */
+  notes: string | null;
+  /** The version this one replaces. */
+  supersedes_id: string | null;
+  /** When the ordering clinician was told that this version arrived. */
+  notified_at: Timestamp | null;
+}
+
+export type LabReportStatus = 'preliminary' | 'final' | 'amended' | 'corrected';
+
+/** Added by 013: the lab catalogue (reference data; super_admin manages it). */
+export interface LabsTable {
+  id: string;
+  name: string;
+  is_active: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
+export interface LabTestsTable {
+  id: Generated<string>;
+  lab_id: string;
+  test_type: string;
+  name: string;
+  genes: JsonWithDefault<string[]>;
+  is_active: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
+/** Added by 013: accepted lab webhook deliveries, unique per lab and `webhook-id`. */
+export interface WebhookDeliveriesTable {
+  id: Generated<string>;
+  lab_id: string;
+  webhook_id: string;
+  received_at: GeneratedTimestamp;
+  order_id: string | null;
+  result_id: string | null;
+  outcome: 'processed';
 }
 
 export interface AppointmentsTable {
@@ -261,6 +313,9 @@ export interface Database {
   eligibility_results: EligibilityResultsTable;
   lab_orders: LabOrdersTable;
   lab_results: LabResultsTable;
+  labs: LabsTable;
+  lab_tests: LabTestsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
   appointments: AppointmentsTable;
   recurring_availability: RecurringAvailabilityTable;
   audit_events: AuditEventsTable;

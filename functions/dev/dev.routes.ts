@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { defineRoute, type RouteDef } from '../core/http/route.ts';
-import { email, limit } from '../core/http/schemas.ts';
+import { email, limit, uuid } from '../core/http/schemas.ts';
+import { sandboxCompleteBody } from '../labs/sandbox-lab.schemas.ts';
 
 const area = 'dev';
 const tags = ['Local development'];
@@ -29,5 +30,17 @@ export const devRoutes: RouteDef[] = [
     auth: 'public',
     localOnly: true,
     query: v.strictObject({ to: v.optional(email), limit }),
+  }),
+  defineRoute({
+    operationId: 'devCompleteLabOrder',
+    method: 'POST',
+    path: '/dev/labs/{labId}/orders/{orderId}/complete',
+    area,
+    tags,
+    summary: 'The sandbox lab sends a signed result webhook for the order (report status, interpretation and variants optional)',
+    auth: 'public',
+    localOnly: true,
+    params: v.strictObject({ labId: v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9-]{0,99}$/)), orderId: uuid('orderId') }),
+    body: sandboxCompleteBody,
   }),
 ];

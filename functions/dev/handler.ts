@@ -5,6 +5,7 @@ import { notFound } from '../core/errors.ts';
 import { findUserByEmail } from '../users/users.repository.ts';
 import { localServices } from '../local/local-services.ts';
 import { devRoutes } from './dev.routes.ts';
+import { completeSandboxOrder } from '../labs/sandbox-lab.ts';
 
 if (!isLocalMode) throw new Error('The dev area exists only in local mode');
 
@@ -36,6 +37,9 @@ const operations: Record<string, Operation> = {
       })),
     });
   },
+  // The sandbox lab posts its signed webhook to this server (or SANDBOX_LAB_WEBHOOK_URL), like a real lab would.
+  devCompleteLabOrder: async (r) =>
+    ok(await completeSandboxOrder(r.db, { labId: r.params.labId, orderId: r.params.orderId, webhookBaseUrl: process.env.SANDBOX_LAB_WEBHOOK_URL ?? `http://${r.headers.host ?? 'localhost:3000'}`, options: r.body })),
 };
 
 export const handler = createAreaHandler(devRoutes, operations);

@@ -23,7 +23,7 @@ export interface WorkflowsProps {
   readonly logRemovalPolicy: RemovalPolicy;
   /** Binds what every task Lambda needs (database, e-mail, configuration). */
   readonly bindTaskFunction: (fn: GenascopeFunction) => void;
-  /** The API area functions, to grant starting and resuming executions. */
+  /** The API area (and webhook) functions by area, to grant starting and resuming executions. */
   readonly areaFunctions: ReadonlyMap<string, GenascopeFunction>;
 }
 
@@ -83,7 +83,12 @@ export class Workflows extends Construct {
         ],
       });
       this.policies.push(policy);
+      // A fixed name gives an ARN known without referencing the resource, so the task function itself may
+      // resume its own executions without a dependency cycle (function → policy → state machine → function).
+      const stateMachineName = `genascope-${props.stage}-${workflow.name}`;
+      const arn = stack.formatArn({ service: 'states', resource: 'stateMachine', resourceName: stateMachineName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
       const stateMachine = new sfn.CfnStateMachine(this, `${name}StateMachine`, {
+        stateMachineName,
         stateMachineType: 'STANDARD',
         roleArn: role.roleArn,
         definitionString: stack.toJsonString(workflow.definition(task.functionArn)),
@@ -97,8 +102,7 @@ export class Workflows extends Construct {
       stateMachine.node.addDependency(role);
       this.stateMachines.set(workflow.name, stateMachine);
 
-      const arn = stateMachine.attrArn;
-      const executions = stack.formatArn({ service: 'states', resource: 'execution', resourceName: `${stateMachine.attrName}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+      const executions = stack.formatArn({ service: 'states', resource: 'execution', resourceName: `${stateMachineName}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
       const envName = `${workflow.name.toUpperCase().replaceAll('-', '_')}_STATE_MACHINE_ARN`;
       for (const area of workflow.startedBy) {
         const fn = props.areaFunctions.get(area);
@@ -110,9 +114,14 @@ export class Workflows extends Construct {
         );
         this.executionGrants.push({ policy: fn.policy, stateMachine });
       }
-      for (const area of workflow.resumedBy ?? []) {
+      const resumers = (workflow.resumedBy ?? []).map((area) => {
+        if (area === 'task') return task;
         const fn = props.areaFunctions.get(area);
         if (!fn) throw new Error(`Workflow ${workflow.name} is resumed by unknown area ${area}`);
+        return fn;
+      });
+      for (const fn of resumers) {
+        fn.bindEnv(envName, arn);
         fn.policy.addStatements(new iam.PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'], resources: [arn] }));
       }
     }

@@ -24,6 +24,7 @@ const TABLES_BY_MIGRATION: Record<string, string[]> = {
   '010_email_outbox': ['email_outbox'],
   '011_scheduling': [],
   '012_eligibility_review': [],
+  '013_lab_workflow': ['labs', 'lab_tests', 'webhook_deliveries'],
 };
 const NAMES = Object.keys(migrations);
 
