@@ -6,6 +6,8 @@ export default defineConfig({
     globalSetup: ['test/global-setup.ts'],
     setupFiles: ['test/setup-env.ts'],
     pool: 'forks',
+    // Files wait on PostgreSQL (a separate process) most of the time: more workers than cores pays off.
+    maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Each file gets its own module graph (and so its own db handle and config).
