@@ -55,13 +55,15 @@ export async function findSessionForInvite(db: Db, inviteId: string, status: Cha
 
 /** A session with its patient's tenant; idle sessions are abandoned as they are read. */
 export async function findSession(db: Db, id: string, accountId: string | null): Promise<SessionWithTenant | undefined> {
-  await db
+  let abandon = db
     .updateTable('chat_sessions')
     .set({ status: 'abandoned', updated_at: dbNow() })
     .where('id', '=', asUuid(id))
     .where('status', '=', 'in_progress')
-    .where(sql<boolean>`last_activity_at < now() - make_interval(days => ${sql.lit(ABANDON_AFTER_DAYS)})`)
-    .execute();
+    .where(sql<boolean>`last_activity_at < now() - make_interval(days => ${sql.lit(ABANDON_AFTER_DAYS)})`);
+  // Only a session the caller may see: a probe from another clinic changes nothing.
+  if (accountId) abandon = abandon.where('patient_id', 'in', db.selectFrom('patients').select('id').where('account_id', '=', asUuid(accountId)));
+  await abandon.execute();
   let query = db
     .selectFrom('chat_sessions as s')
     .innerJoin('patients as p', 'p.id', 's.patient_id')

@@ -31,6 +31,8 @@ function isInstant(value: string): boolean {
 
 function fits(key: CursorKey, shape: CursorShape): boolean {
   if (!UUID.test(key[1]) || typeof key[0] !== 'string') return false;
+  // Text PostgreSQL cannot compare against: NUL and lone surrogates.
+  if (key[0].includes('\u0000') || !(key[0] as string & { isWellFormed(): boolean }).isWellFormed()) return false;
   return shape === 'text' || isInstant(key[0]);
 }
 

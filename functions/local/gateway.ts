@@ -109,8 +109,9 @@ export function createGateway(routes: readonly RouteDef[], loadHandler: (area: s
         headers[name] = values.join(', ');
         multiValueHeaders[name] = values;
       }
-      const query: Record<string, string> = {};
-      const multiQuery: Record<string, string[]> = {};
+      // Null-prototype maps: a parameter named `constructor` or `__proto__` is just a parameter.
+      const query: Record<string, string> = Object.create(null) as Record<string, string>;
+      const multiQuery: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
       for (const [key, value] of url.searchParams) {
         query[key] = value;
         (multiQuery[key] ??= []).push(value);

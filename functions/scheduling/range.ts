@@ -44,6 +44,8 @@ export function rangeProblem(range: { from: RangeBound; to: RangeBound }): strin
   const span = nominal(range.to, true) - nominal(range.from, false);
   if (span <= 0) return 'must be after from';
   if (span > MAX_RANGE_DAYS * DAY_MS) return `the range must span at most ${MAX_RANGE_DAYS} days`;
+  // The default end (7 days on) of a late `from` would pass year 9999, which the database cannot represent.
+  if (nominal(range.to, true) > Date.UTC(9999, 11, 31)) return 'must end by 9999-12-30';
   return undefined;
 }
 

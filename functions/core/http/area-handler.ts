@@ -6,7 +6,7 @@ import { getDb } from '../db.ts';
 import { ProblemError, badRequest, notFound, unprocessable } from '../errors.ts';
 import { rootLogger } from '../logger.ts';
 import { normalizeHeaders } from './middleware/headers.ts';
-import { readBody } from './middleware/body.ts';
+import { readBody, unstorableText } from './middleware/body.ts';
 import { responseHeaders } from './middleware/response-headers.ts';
 import type { RouteDef } from './route.ts';
 import type { HttpEvent, HttpResponse, HttpResult, InvocationState, Operation } from './types.ts';
@@ -97,12 +97,13 @@ export function createAreaHandler(routes: readonly RouteDef[], operations: Recor
         s.query = input(route.query, event.queryStringParameters ?? {}, 'query', 400);
         const contentType = s.headers['content-type'];
         s.contentType = contentType;
-        const { body, rawBody } = route.body ? readBody(event.body, event.isBase64Encoded, contentType, route.extraContentTypes) : { body: undefined, rawBody: undefined };
+        const { body, rawBody, isText } = route.body ? readBody(event.body, event.isBase64Encoded, contentType, route.extraContentTypes) : { body: undefined, rawBody: undefined, isText: false };
         s.rawBody = rawBody;
         if (route.body) {
           // Text bodies (CSV) are validated by their operation, which knows their row format. A missing
-          // JSON body is validated as `{}`, so the problem names the required fields.
-          s.body = typeof body === 'string' ? body : input(route.body, body ?? {}, 'body', 422);
+          // JSON body is validated as `{}`, so the problem names the required fields; any JSON value that was
+          // sent (a string or `null` too) is validated as it is.
+          s.body = isText ? body : input(route.body, body === undefined ? {} : body, 'body', 422);
         }
       },
     })
@@ -128,6 +129,12 @@ export function createAreaHandler(routes: readonly RouteDef[], operations: Recor
 }
 
 function input(schema: RouteDef['params'], value: unknown, prefix: 'path' | 'query' | 'body', status: 400 | 422): unknown {
+  if (prefix !== 'body' && value && typeof value === 'object') {
+    for (const [key, text] of Object.entries(value)) {
+      const problem = typeof text === 'string' ? unstorableText(text) : undefined;
+      if (problem) throw badRequest(`Invalid ${prefix === 'path' ? 'path parameter' : 'query parameter'}: ${prefix}.${key}`, [{ field: `${prefix}.${key}`, message: problem }]);
+    }
+  }
   if (!schema) {
     if (prefix !== 'body' && value && typeof value === 'object' && Object.keys(value).length > 0) {
       const errors = Object.keys(value).map((key) => ({ field: `${prefix}.${key}`, message: 'Unknown parameter' }));

@@ -9,12 +9,15 @@ export const isoDate = v.pipe(
   v.string(),
   v.regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD'),
   v.check((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'must be a real calendar date'),
+  // PostgreSQL has no year 0.
+  v.check((s) => !s.startsWith('0000'), 'must be in year 1 or later'),
 );
 
 export const instant = v.pipe(
   v.string(),
   v.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/, 'must be an RFC 3339 date-time'),
   v.check((s) => !Number.isNaN(Date.parse(s)), 'must be a real date-time'),
+  v.check((s) => !s.startsWith('0000'), 'must be in year 1 or later'),
 );
 
 /** Plain text a person typed: trimmed, bounded, no control characters. */
