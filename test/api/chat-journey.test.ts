@@ -2,15 +2,14 @@ import { describe, expect, test } from 'vitest';
 import { sql } from 'kysely';
 import { DIALECTS } from '../support/dialects.ts';
 import { useTestApi, type TestApi } from '../support/api.ts';
+import { tokenOf, answerSteps, type Step } from '../support/assessment.ts';
 
 /**
  * Issue 3 end to end over HTTP: invite → the link from the e-mail → verify → accept → the questionnaire along two
  * branches → change an earlier answer (pruning) → complete → the stored RiskProfile and eligibility result.
  */
 
-type Step = [key: string, answer: unknown];
 
-const tokenOf = (link: string) => link.split('/').pop() as string;
 
 /** The link of the newest e-mail to `to`, read from the e-mail text (not from the API answer). */
 async function linkFromOutbox(api: TestApi, to: string): Promise<string> {
@@ -22,17 +21,6 @@ async function linkFromOutbox(api: TestApi, to: string): Promise<string> {
   return link;
 }
 
-/** Answers `steps` in order; each must be the session's current question when it is answered. */
-async function answerSteps(api: TestApi, sessionId: string, token: string, steps: Step[]) {
-  let session = (await api.request('GET', `/v1/chat-sessions/${sessionId}`, { token })).body;
-  for (const [key, answer] of steps) {
-    expect(session.currentQuestion?.key, `current question before answering ${key}`).toBe(key);
-    const response = await api.request('POST', `/v1/chat-sessions/${sessionId}/answers`, { token, body: { questionId: session.currentQuestion.id, answer } });
-    expect(response.status, `answering ${key}: ${response.text}`).toBe(200);
-    session = response.body;
-  }
-  return session;
-}
 
 /** Branch with the relatives loop: three relatives (the third later pruned), one with two cancers. */
 const FAMILY_BRANCH: Step[] = [

@@ -2,10 +2,10 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { DIALECTS } from '../support/dialects.ts';
 import { useTestApi, type TestApi } from '../support/api.ts';
 import { forgetBank } from '../../functions/chat/question-bank-store.ts';
+import { answerSteps, type Step } from '../support/assessment.ts';
 
 /** The question bank over HTTP: staff read it, only a super_admin edits it, and edits keep the graph sound. */
 
-type Step = [key: string, answer: unknown];
 interface QuestionDto {
   id: number;
   key: string;
@@ -18,16 +18,6 @@ interface QuestionDto {
   isActive: boolean;
 }
 
-async function answerSteps(api: TestApi, sessionId: string, token: string, steps: Step[]) {
-  let session = (await api.request('GET', `/v1/chat-sessions/${sessionId}`, { token })).body;
-  for (const [key, answer] of steps) {
-    expect(session.currentQuestion?.key, `current question before answering ${key}`).toBe(key);
-    const response = await api.request('POST', `/v1/chat-sessions/${sessionId}/answers`, { token, body: { questionId: session.currentQuestion.id, answer } });
-    expect(response.status, `answering ${key}: ${response.text}`).toBe(200);
-    session = response.body;
-  }
-  return session;
-}
 
 describe.each(DIALECTS)('question bank (%s)', (dialect) => {
   const api = useTestApi(dialect);

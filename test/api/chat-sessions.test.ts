@@ -2,23 +2,12 @@ import { describe, expect, test } from 'vitest';
 import { sql } from 'kysely';
 import { DIALECTS } from '../support/dialects.ts';
 import { useTestApi, type TestApi } from '../support/api.ts';
+import { tokenOf, answerSteps, whileRowLocked, type Step } from '../support/assessment.ts';
 
 /** Session rules of the assessment chat over HTTP: resume, order, validation, completion, abandonment, access, audit. */
 
-type Step = [key: string, answer: unknown];
 
-const tokenOf = (link: string) => link.split('/').pop() as string;
 
-async function answerSteps(api: TestApi, sessionId: string, token: string, steps: Step[]) {
-  let session = (await api.request('GET', `/v1/chat-sessions/${sessionId}`, { token })).body;
-  for (const [key, answer] of steps) {
-    expect(session.currentQuestion?.key, `current question before answering ${key}`).toBe(key);
-    const response = await api.request('POST', `/v1/chat-sessions/${sessionId}/answers`, { token, body: { questionId: session.currentQuestion.id, answer } });
-    expect(response.status, `answering ${key}: ${response.text}`).toBe(200);
-    session = response.body;
-  }
-  return session;
-}
 
 /** The shortest branch: a man without cancer or family history. */
 const SHORT_BRANCH: Step[] = [
@@ -32,26 +21,6 @@ const SHORT_BRANCH: Step[] = [
   ['prior_genetic_testing', 'none'],
 ];
 
-/**
- * Runs `action` while a test transaction holds the row lock of chat_sessions `id`, releasing it only once `waiters`
- * statements wait for it: racing requests then all get past their checks before any of them writes.
- */
-async function whileSessionLocked<T>(api: TestApi, id: string, waiters: number, action: () => Promise<T>): Promise<T> {
-  const { pending } = await api.db.transaction().execute(async (trx) => {
-    await sql`select id from chat_sessions where id = ${id} for update`.execute(trx);
-    const started = action();
-    started.catch(() => undefined);
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`.execute(api.db);
-      if ((rows[0]?.n ?? 0) >= waiters) break;
-      if (Date.now() > deadline) throw new Error(`Only ${rows[0]?.n} of ${waiters} statements waited for the lock`);
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    return { pending: started };
-  });
-  return pending;
-}
 
 describe.each(DIALECTS)('chat sessions (%s)', (dialect) => {
   const api = useTestApi(dialect);
@@ -185,7 +154,7 @@ describe.each(DIALECTS)('chat sessions (%s)', (dialect) => {
     const s = await invitedSession();
     await answerSteps(api(), s.sessionId, s.sessionToken, SHORT_BRANCH);
     const complete = () => api().request('POST', `/v1/chat-sessions/${s.sessionId}/complete`, { token: s.sessionToken });
-    const responses = await whileSessionLocked(api(), s.sessionId, 2, () => Promise.all([complete(), complete()]));
+    const responses = await whileRowLocked(api(), 'chat_sessions', s.sessionId, 2, () => Promise.all([complete(), complete()]));
     expect(responses.map((r) => r.status).sort()).toEqual([200, 409]);
     expect(await api().db.selectFrom('eligibility_results').select('id').where('session_id', '=', s.sessionId).execute()).toHaveLength(1);
     expect(await api().db.selectFrom('audit_events').select('id').where('action', '=', 'chat_session.complete').where('resource_id', '=', s.sessionId).execute()).toHaveLength(1);
@@ -194,7 +163,7 @@ describe.each(DIALECTS)('chat sessions (%s)', (dialect) => {
   test('completing and abandoning at once: exactly one wins and the other is a 409', async () => {
     const s = await invitedSession();
     await answerSteps(api(), s.sessionId, s.sessionToken, SHORT_BRANCH);
-    const responses = await whileSessionLocked(api(), s.sessionId, 2, () =>
+    const responses = await whileRowLocked(api(), 'chat_sessions', s.sessionId, 2, () =>
       Promise.all([
         api().request('POST', `/v1/chat-sessions/${s.sessionId}/complete`, { token: s.sessionToken }),
         api().request('POST', `/v1/chat-sessions/${s.sessionId}/abandon`, { token: s.sessionToken }),
@@ -212,7 +181,7 @@ describe.each(DIALECTS)('chat sessions (%s)', (dialect) => {
     const s = await invitedSession();
     const done = await answerSteps(api(), s.sessionId, s.sessionToken, SHORT_BRANCH);
     const race = done.answers.find((a: { questionKey: string }) => a.questionKey === 'race');
-    const responses = await whileSessionLocked(api(), s.sessionId, 2, () =>
+    const responses = await whileRowLocked(api(), 'chat_sessions', s.sessionId, 2, () =>
       Promise.all([
         api().request('POST', `/v1/chat-sessions/${s.sessionId}/complete`, { token: s.sessionToken }),
         api().request('PUT', `/v1/chat-sessions/${s.sessionId}/answers/${race.questionId}`, { token: s.sessionToken, body: { answer: 'black' } }),

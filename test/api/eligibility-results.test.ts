@@ -2,16 +2,15 @@ import { describe, expect, test } from 'vitest';
 import { sql } from 'kysely';
 import { DIALECTS } from '../support/dialects.ts';
 import { useTestApi, type TestApi } from '../support/api.ts';
+import { tokenOf, answerSteps, whileRowLocked, type Step } from '../support/assessment.ts';
 
 /**
  * Issue 4: stored eligibility results of completed assessments, their review by a clinician, the risk-assessment
  * dashboard and the patient timeline. Answers are chosen so that NCCN_RULES.md predicts the outcome.
  */
 
-type Step = [key: string, answer: unknown];
 
 const RULESET = 'NCCN-BOPP-2026.3+CEG-2026.1';
-const tokenOf = (link: string) => link.split('/').pop() as string;
 
 /** A woman of `age` with breast cancer at `ageAtDiagnosis`, no family history, BCRAT inputs answered. */
 const breastCancerAt = (ageAtDiagnosis: number, age = 48): Step[] => [
@@ -64,38 +63,12 @@ const MOTHER_BREAST_45: Step[] = [
 ];
 
 async function answerAndComplete(api: TestApi, sessionId: string, token: string, steps: Step[]) {
-  let session = (await api.request('GET', `/v1/chat-sessions/${sessionId}`, { token })).body;
-  for (const [key, answer] of steps) {
-    expect(session.currentQuestion?.key, `current question before answering ${key}`).toBe(key);
-    const response = await api.request('POST', `/v1/chat-sessions/${sessionId}/answers`, { token, body: { questionId: session.currentQuestion.id, answer } });
-    expect(response.status, `answering ${key}: ${response.text}`).toBe(200);
-    session = response.body;
-  }
+  await answerSteps(api, sessionId, token, steps);
   const completed = await api.request('POST', `/v1/chat-sessions/${sessionId}/complete`, { token });
   expect(completed.status, completed.text).toBe(200);
   return completed.body;
 }
 
-/**
- * Runs `action` while a test transaction holds the row lock of `table`.`id`, and releases the lock only once `waiters`
- * statements are waiting for it: requests racing for one row then all get past their reads before any writes.
- */
-async function whileRowLocked<T>(api: TestApi, table: 'eligibility_results' | 'chat_sessions', id: string, waiters: number, action: () => Promise<T>): Promise<T> {
-  const { pending } = await api.db.transaction().execute(async (trx) => {
-    await sql`select id from ${sql.table(table)} where id = ${id} for update`.execute(trx);
-    const started = action();
-    started.catch(() => undefined);
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`.execute(api.db);
-      if ((rows[0]?.n ?? 0) >= waiters) break;
-      if (Date.now() > deadline) throw new Error(`Only ${rows[0]?.n} of ${waiters} statements waited for the lock`);
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    return { pending: started };
-  });
-  return pending;
-}
 
 describe.each(DIALECTS)('eligibility results (%s)', (dialect) => {
   const api = useTestApi(dialect);
