@@ -1,0 +1,230 @@
+/**
+ * `npm run bench` (issue #7): bundle sizes and cold imports of every Lambda entry next to a reference handler,
+ * warm latency and SQL statements per request of every route through the local gateway against 100,000 patients
+ * in 50 clinics, and EXPLAIN of the dashboard and list queries. Prints a readable report and one JSON document.
+ *
+ *   npm run bench                       full run (a few minutes)
+ *   npm run bench -- --quick            small samples, for development
+ *   npm run bench -- --skip-bundles     only the database part (or --skip-db: only bundles and cold imports)
+ *   npm run bench -- --json out.json    also write the JSON report to a file
+ *
+ * PostgreSQL: a throwaway embedded PostgreSQL 17 in a temp folder (default settings, fsync on), or, when
+ * DATABASE_URL is set, a fresh database created on that server and dropped afterwards.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+
+// Local mode (the gateway, the local identity provider, e-mail to the outbox) and UTC, as `npm start` and the tests
+// run; set before any module of functions/ reads its configuration, hence the dynamic imports below.
+process.env.LOCAL_MODE = '1';
+process.env.TZ = 'UTC';
+process.env.PATIENT_APP_URL ??= 'http://localhost:5173/invite';
+
+const args = process.argv.slice(2);
+const flag = (name: string) => args.includes(name);
+const option = (name: string) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const quick = flag('--quick');
+const skipBundles = flag('--skip-bundles');
+const skipDb = flag('--skip-db');
+const jsonPath = option('--json');
+
+const SIZES = quick
+  ? { readSamples: 30, readWarmup: 5, readBudgetMs: 3_000, writeSamples: 6, writeWarmup: 2 }
+  : { readSamples: 200, readWarmup: 10, readBudgetMs: 8_000, writeSamples: 30, writeWarmup: 3 };
+const COLD_RUNS = quick ? 3 : 7;
+const VOLUME = { accounts: 50, patients: 100_000 };
+
+const log = (message: string) => process.stderr.write(`${message}\n`);
+const round1 = (n: number) => Math.round(n * 10) / 10;
+
+async function main(): Promise<void> {
+  const { bundleAll, lambdaEntries } = await import('./bundles.ts');
+  const { measureColdImports } = await import('./cold-import.ts');
+  const { bundleRows, findMisses, renderText, routeSummaries, TARGETS } = await import('./report.ts');
+  type Report = import('./report.ts').BenchReport;
+
+  const started = performance.now();
+  const durationsMs: Record<string, number> = {};
+  const timed = async <T>(name: string, work: () => Promise<T> | T): Promise<T> => {
+    const t = performance.now();
+    try {
+      return await work();
+    } finally {
+      durationsMs[name] = Math.round(performance.now() - t);
+    }
+  };
+  const machine: Report['machine'] = {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
+    memoryGb: round1(totalmem() / 1024 ** 3),
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    loadAverageAtStart: loadavg().map(round1),
+  };
+
+  // ---- bundles and cold imports (before PostgreSQL starts, so that it does not compete for the CPU)
+  let bundles: Awaited<ReturnType<typeof bundleAll>> = [];
+  let cold: ReturnType<typeof measureColdImports> | undefined;
+  const bundleDir = mkdtempSync(join(tmpdir(), 'genascope-bench-bundles-'));
+  try {
+    if (!skipBundles) {
+      log('bundling every Lambda entry with the house esbuild options …');
+      bundles = await timed('bundles', () => bundleAll(lambdaEntries(), bundleDir));
+      log(`cold imports: ${bundles.length} bundles × ${COLD_RUNS} fresh processes (with and without source maps) …`);
+      cold = await timed('coldImports', () => measureColdImports(bundles, COLD_RUNS));
+    }
+  } finally {
+    rmSync(bundleDir, { recursive: true, force: true });
+  }
+
+  let database: Awaited<ReturnType<typeof runDatabasePart>> | undefined;
+  if (!skipDb) database = await runDatabasePart(timed);
+
+  durationsMs.total = Math.round(performance.now() - started);
+  machine.loadAverageAtEnd = loadavg().map(round1);
+  if (database) machine.postgres = database.postgres;
+  const rows = bundleRows(bundles, cold);
+  const results = database?.results ?? [];
+  const routes = routeSummaries(results);
+  const report: Report = {
+    date: new Date().toISOString(),
+    machine,
+    options: { quick, sizes: SIZES, coldImportRuns: COLD_RUNS, volume: VOLUME, databaseUrl: process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded PostgreSQL (temp folder)' },
+    durationsMs,
+    volume: database?.volume ?? [],
+    bundles: rows,
+    scenarios: results.map(({ sampleStatements, ...rest }) => ({ ...rest, sql: sampleStatements.map((s) => s.sql.replace(/\s+/g, ' ').trim()) })),
+    routes,
+    notExercised: database?.notExercised ?? [],
+    explain: database?.explain ?? [],
+    targets: TARGETS,
+    misses: findMisses(rows, results, routes),
+  };
+  process.stdout.write(`${renderText(report)}\n\n`);
+  const json = JSON.stringify(report, null, 2);
+  process.stdout.write(`${json}\n`);
+  if (jsonPath) writeFileSync(jsonPath, `${json}\n`);
+}
+
+async function runDatabasePart(timed: <T>(name: string, work: () => Promise<T> | T) => Promise<T>) {
+  const { Kysely, sql } = await import('kysely');
+  const pg = (await import('pg')).default;
+  const { postgresDialect } = await import('../functions/core/db.ts');
+  const { migrateToLatest } = await import('../functions/core/migrate.ts');
+  const { seedDemoData } = await import('../functions/local/seed.ts');
+  const { startLocalApp } = await import('../functions/local/app.ts');
+  const { startEmbeddedPostgres } = await import('../functions/local/embedded-postgres.ts');
+  const { useWorkflowStarter } = await import('../functions/core/workflows.ts');
+  const { routes, deployedRoutes } = await import('../functions/routes.ts');
+  const { startCountingGateway, statementLogger, runScenario } = await import('./latency.ts');
+  const { seedVolume } = await import('./seed-volume.ts');
+  const { buildScenarios, templateJourney, BENCH_CLINIC } = await import('./scenarios.ts');
+  const { explainScenarios } = await import('./explain.ts');
+  const { setLogSink } = await import('../functions/core/logger.ts');
+  type Database = import('../functions/core/database.ts').Database;
+
+  // ---- a fresh database
+  const name = `genascope_bench_${process.pid}`;
+  let adminUrl: string;
+  let urlFor: (db: string) => string;
+  let stopPostgres = async () => {};
+  if (process.env.DATABASE_URL) {
+    adminUrl = process.env.DATABASE_URL;
+    urlFor = (db) => Object.assign(new URL(adminUrl), { pathname: `/${db}` }).toString();
+  } else {
+    const dir = mkdtempSync(join(tmpdir(), 'genascope-bench-pg-'));
+    log(`starting an embedded PostgreSQL in ${dir} …`);
+    // `persistent` keeps PostgreSQL's default durability (fsync on), unlike the test clusters; the folder is removed below.
+    const postgres = await startEmbeddedPostgres({ dataDir: dir, persistent: true });
+    adminUrl = postgres.adminUrl;
+    urlFor = postgres.urlFor;
+    stopPostgres = async () => {
+      await postgres.stop();
+      rmSync(dir, { recursive: true, force: true });
+    };
+  }
+  const admin = async (statement: string) => {
+    const client = new pg.Client({ connectionString: adminUrl });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`CREATE DATABASE ${name}`);
+  // The handlers' JSON log lines are still built (as in Lambda) but not printed; errors are kept for the report.
+  const errorLines: string[] = [];
+  setLogSink((line) => {
+    if (line.includes('"level":"error"') && errorLines.length < 20) errorLines.push(line);
+  });
+  // Every statement of the handlers goes through this instance; `statementLogger` attributes it to its request.
+  const db = new Kysely<Database>({ dialect: await postgresDialect(urlFor(name)), log: statementLogger });
+  const closers: (() => Promise<void>)[] = [];
+  try {
+    const postgresVersion = (await sql<{ v: string }>`select current_setting('server_version') as v`.execute(db)).rows[0]?.v;
+    await timed('migrate', async () => {
+      await migrateToLatest(db);
+      await seedDemoData(db);
+    });
+
+    const app = await startLocalApp({ db });
+    closers.push(() => app.close());
+    // Workflows are Step Functions executions in AWS (a StartExecution call, no SQL in the API Lambda); the bench
+    // does not run them, so their task Lambdas' statements are not mixed into the requests that start them.
+    useWorkflowStarter(async () => {});
+    const gateway = await startCountingGateway(routes);
+    closers.push(() => gateway.close());
+
+    const clinician = await db.selectFrom('users').selectAll().where('email', '=', 'clinician@demo-clinic.test').executeTakeFirstOrThrow();
+    const clinicianToken = await app.identityProvider.signIdToken({ sub: clinician.cognito_sub, email: clinician.email, role: clinician.role, accountId: clinician.account_id });
+    log('template journey through the API (invite → accept → questionnaire → complete → lab order → lab result webhook) …');
+    const templates = await templateJourney(gateway.url, db, clinicianToken);
+
+    log(`generating ${VOLUME.patients.toLocaleString('en-US')} patients in ${VOLUME.accounts} clinics …`);
+    const volume = await timed('seed', () => seedVolume(db, templates, VOLUME, log));
+
+    const scenarios = await buildScenarios({ url: gateway.url, db, idp: app.identityProvider, templates, sizes: SIZES });
+    log(`${scenarios.length} request scenarios in ${BENCH_CLINIC} …`);
+    // Reads first, against the generated volume as it is; EXPLAIN next, on the same data; then the writes (which
+    // add patients, invites and sessions to the bench clinic).
+    const run = async (list: typeof scenarios) => {
+      const out = [];
+      for (const scenario of list) {
+        const result = await runScenario(gateway.url, scenario);
+        log(`  ${result.label}: p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, ${result.statements.median} statements${result.failures ? `, ${result.failures} FAILED: ${result.firstFailure}` : ''}`);
+        out.push(result);
+      }
+      return out;
+    };
+    const reads = await timed('reads', () => run(scenarios.filter((s) => s.kind === 'read')));
+    const explainLabels = new Set(scenarios.filter((s) => s.explain).map((s) => s.label));
+    const explain = await timed('explain', () => explainScenarios(db, reads, explainLabels));
+    const writes = await timed('writes', () => run(scenarios.filter((s) => s.kind !== 'read')));
+    const results = [...reads, ...writes];
+
+    const exercised = new Set(results.map((r) => r.route));
+    const notExercised = deployedRoutes()
+      .map((r) => `${r.method} ${r.path}`)
+      .filter((key) => !exercised.has(key));
+    for (const line of errorLines) log(`handler error: ${line}`);
+    return { results, explain, volume, notExercised, postgres: `PostgreSQL ${postgresVersion}` };
+  } finally {
+    for (const close of closers.reverse()) await close().catch(() => {});
+    await db.destroy();
+    await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {});
+    await stopPostgres();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`bench failed: ${(error as Error)?.stack ?? String(error)}\n`);
+    process.exit(1);
+  },
+);
