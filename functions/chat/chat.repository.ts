@@ -1,4 +1,4 @@
-import { sql, type Selectable } from 'kysely';
+import { sql, type RawBuilder, type Selectable } from 'kysely';
 import type { Db } from '../core/db.ts';
 import type { ChatSessionStatus, ChatSessionsTable } from '../core/database.ts';
 import { asJson, asUuid, dbNow, instantText } from '../core/sql.ts';
@@ -53,25 +53,73 @@ export async function findSessionForInvite(db: Db, inviteId: string, status: Cha
     .executeTakeFirst();
 }
 
-/** A session with its patient's tenant; idle sessions are abandoned as they are read. */
-export async function findSession(db: Db, id: string, accountId: string | null): Promise<SessionWithTenant | undefined> {
-  let abandon = db
-    .updateTable('chat_sessions')
-    .set({ status: 'abandoned', updated_at: dbNow() })
-    .where('id', '=', asUuid(id))
-    .where('status', '=', 'in_progress')
-    .where(sql<boolean>`last_activity_at < now() - make_interval(days => ${sql.lit(ABANDON_AFTER_DAYS)})`);
-  // Only a session the caller may see: a probe from another clinic changes nothing.
-  if (accountId) abandon = abandon.where('patient_id', 'in', db.selectFrom('patients').select('id').where('account_id', '=', asUuid(accountId)));
-  await abandon.execute();
-  let query = db
-    .selectFrom('chat_sessions as s')
-    .innerJoin('patients as p', 'p.id', 's.patient_id')
-    .selectAll('s')
-    .select('p.account_id')
-    .where('s.id', '=', asUuid(id));
-  if (accountId) query = query.where('p.account_id', '=', asUuid(accountId));
-  return query.executeTakeFirst();
+export type SessionWithAnswers = SessionWithTenant & { answers: AnswerRow[] };
+
+/**
+ * A session with its patient's tenant and its answers, in one statement (each statement is a Data API round
+ * trip). An in-progress session idle for ABANDON_AFTER_DAYS is abandoned as it is read — only one the caller
+ * may see: a probe from another clinic changes nothing.
+ */
+export async function findSession(db: Db, id: string, accountId: string | null): Promise<SessionWithAnswers | undefined> {
+  const tenant = accountId ? sql`and p.account_id = ${asUuid(accountId)}` : sql``;
+  const { rows } = await sql<SessionWithAnswers>`
+    with target as (
+      select s.id from chat_sessions s join patients p on p.id = s.patient_id
+      where s.id = ${asUuid(id)} ${tenant}
+    ), idle as (
+      update chat_sessions set status = 'abandoned', updated_at = now()
+      where id in (select id from target) and status = 'in_progress'
+        and last_activity_at < now() - make_interval(days => ${sql.lit(ABANDON_AFTER_DAYS)})
+      returning id, status, updated_at
+    )
+    select s.id, s.patient_id, coalesce(idle.status, s.status) as status, s.source, s.invite_id,
+      s.question_bank_version, s.risk_profile, s.profile_notes, s.created_at,
+      coalesce(idle.updated_at, s.updated_at) as updated_at, s.completed_at, s.last_activity_at, p.account_id,
+      coalesce((
+        select json_agg(json_build_object('question_id', a.question_id, 'iteration', a.iteration, 'answer', a.answer) order by a.created_at)
+        from chat_answers a where a.session_id = s.id
+      ), '[]'::json) as answers
+    from chat_sessions s
+    join patients p on p.id = s.patient_id
+    left join idle on idle.id = s.id
+    where s.id in (select id from target)
+  `.execute(db);
+  return rows[0];
+}
+
+/**
+ * Stores one answer, drops the answers the new branch no longer reaches, touches the session and writes
+ * the audit row — one statement, and only while the session is in progress (false otherwise: a
+ * concurrent complete or abandon won).
+ */
+export async function saveAnswer(
+  db: Db,
+  input: { sessionId: string; questionId: number; iteration: number; json: string; dropped: { questionId: number; iteration: number }[]; audit: RawBuilder<unknown> },
+): Promise<boolean> {
+  const dropped = input.dropped.length
+    ? sql`, dropped as (
+        delete from chat_answers where session_id in (select id from s)
+          and (question_id, iteration) in (${sql.join(input.dropped.map((d) => sql`(cast(${d.questionId} as integer), cast(${d.iteration} as integer))`))})
+        returning id
+      )`
+    : sql``;
+  const { rows } = await sql<{ updated: number }>`
+    with s as (
+      update chat_sessions set last_activity_at = now(), updated_at = now()
+      where id = ${asUuid(input.sessionId)} and status = 'in_progress'
+      returning id
+    ), saved as (
+      insert into chat_answers (session_id, question_id, iteration, answer)
+      select id, cast(${input.questionId} as integer), cast(${input.iteration} as integer), ${input.json} from s
+      on conflict (session_id, question_id, iteration) do update set answer = excluded.answer, updated_at = now()
+      returning id
+    )${dropped}, audited as (
+      ${input.audit}
+      returning id
+    )
+    select cast(count(*) as integer) as updated from s
+  `.execute(db);
+  return (rows[0]?.updated ?? 0) > 0;
 }
 
 export async function listSessionsOfPatient(db: Db, patientId: string, page: { after?: [string, string]; limit: number }) {
@@ -98,32 +146,10 @@ export async function loadAnswers(db: Db, sessionId: string): Promise<AnswerRow[
     .execute();
 }
 
-export async function upsertAnswer(db: Db, sessionId: string, answer: { questionId: number; iteration: number; json: string }): Promise<void> {
-  await db
-    .insertInto('chat_answers')
-    .values({ session_id: asUuid(sessionId), question_id: answer.questionId, iteration: answer.iteration, answer: answer.json })
-    .onConflict((oc) => oc.columns(['session_id', 'question_id', 'iteration']).doUpdateSet({ answer: answer.json, updated_at: dbNow() }))
-    .execute();
-}
-
-/** Drops answers the current branch no longer reaches. */
-export async function deleteAnswers(db: Db, sessionId: string, refs: { questionId: number; iteration: number }[]): Promise<void> {
-  if (refs.length === 0) return;
-  await db
-    .deleteFrom('chat_answers')
-    .where('session_id', '=', asUuid(sessionId))
-    .where((eb) => eb.or(refs.map((r) => eb.and([eb('question_id', '=', r.questionId), eb('iteration', '=', r.iteration)]))))
-    .execute();
-}
-
 /** Locks an in-progress session for the rest of the transaction; false when it is no longer in progress. */
 export async function lockInProgressSession(db: Db, id: string): Promise<boolean> {
   const row = await db.selectFrom('chat_sessions').select('id').where('id', '=', asUuid(id)).where('status', '=', 'in_progress').forUpdate().executeTakeFirst();
   return row !== undefined;
-}
-
-export async function touchSession(db: Db, id: string): Promise<void> {
-  await db.updateTable('chat_sessions').set({ last_activity_at: dbNow(), updated_at: dbNow() }).where('id', '=', asUuid(id)).execute();
 }
 
 /** Completes an in-progress session; undefined when it is no longer in progress (a concurrent complete or abandon). */

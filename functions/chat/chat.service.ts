@@ -1,6 +1,6 @@
 import type { Actor, PatientActor, StaffActor } from '../core/auth/actor.ts';
 import { tenantScope } from '../core/auth/actor.ts';
-import { recordAudit, type AuditContext, type AuditEntry } from '../core/audit.ts';
+import { auditInsertFrom, recordAudit, type AuditContext, type AuditEntry } from '../core/audit.ts';
 import type { Db } from '../core/db.ts';
 import { conflict, notFound, unprocessable } from '../core/errors.ts';
 import { decodeCursor, toPage } from '../core/pagination.ts';
@@ -54,10 +54,10 @@ interface SessionState {
   walked: ReturnType<typeof walk>;
 }
 
-async function sessionState(db: Db, session: repo.ChatSessionRow): Promise<SessionState> {
+async function sessionState(db: Db, session: repo.ChatSessionRow & { answers?: repo.AnswerRow[] }): Promise<SessionState> {
   const bank = await loadBank(db, session.question_bank_version ?? CURRENT_BANK.version);
   const stored: StoredAnswer[] = [];
-  for (const row of await repo.loadAnswers(db, session.id)) {
+  for (const row of session.answers ?? (await repo.loadAnswers(db, session.id))) {
     const question = bank.byId.get(row.question_id);
     if (question) stored.push({ questionKey: question.key, iteration: row.iteration, answer: JSON.parse(row.answer ?? 'null') as AnswerValue });
   }
@@ -142,15 +142,17 @@ async function saveAndPrune(db: Db, context: ChatContext, session: repo.SessionW
   stored.push({ ...ref, answer: value });
   const walked = walk(state.bank.questions, state.bank.startKey, stored);
   const dropped = walked.unreachable.map((u) => ({ questionId: (state.bank.byKey.get(u.questionKey) as { id: number }).id, iteration: u.iteration }));
-  return db.transaction().execute(async (trx) => {
-    if (!(await repo.lockInProgressSession(trx, session.id))) throw conflict('The session is no longer in progress');
-    await repo.upsertAnswer(trx, session.id, { questionId: question.id, iteration: ref.iteration, json: JSON.stringify(value) });
-    await repo.deleteAnswers(trx, session.id, dropped);
-    await repo.touchSession(trx, session.id);
-    await recordAudit(trx, context, [sessionAudit(action, session)]);
-    const kept = stored.filter((s) => !walked.unreachable.some((u) => u.questionKey === s.questionKey && u.iteration === s.iteration));
-    return toSessionDto(trx, context.actor, session, { bank: state.bank, stored: kept, walked: walk(state.bank.questions, state.bank.startKey, kept) });
+  const saved = await repo.saveAnswer(db, {
+    sessionId: session.id,
+    questionId: question.id,
+    iteration: ref.iteration,
+    json: JSON.stringify(value),
+    dropped,
+    audit: auditInsertFrom('s', context, sessionAudit(action, session)),
   });
+  if (!saved) throw conflict('The session is no longer in progress');
+  const kept = stored.filter((s) => !walked.unreachable.some((u) => u.questionKey === s.questionKey && u.iteration === s.iteration));
+  return toSessionDto(db, context.actor, session, { bank: state.bank, stored: kept, walked: walk(state.bank.questions, state.bank.startKey, kept) });
 }
 
 /** Answers the current question; the session moves on to the next one of the branch. */
@@ -191,7 +193,7 @@ export async function completeSession(db: Db, context: ChatContext, id: string) 
   return db.transaction().execute(async (trx) => {
     // Answers are read under the session's lock, so the profile is built from exactly the answers stored.
     if (!(await repo.lockInProgressSession(trx, session.id))) throw conflict('The session is no longer in progress');
-    const state = await sessionState(trx, session);
+    const state = await sessionState(trx, { ...session, answers: undefined });
     if (state.walked.current) {
       throw conflict('The questionnaire is not finished', { currentQuestion: questionView(state.bank, state.walked.current.questionKey, state.walked.current.iteration) });
     }

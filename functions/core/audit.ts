@@ -3,7 +3,7 @@ import { actorId } from './auth/actor.ts';
 import type { Db } from './db.ts';
 import type { AuditActorType } from './database.ts';
 import { asUuid } from './sql.ts';
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 
 export interface AuditEntry {
   /** What happened, `<resource>.<verb>`: `patient.read`, `patient.update`, `chat_session.answer` … */
@@ -27,26 +27,40 @@ function actorType(actor: Actor): AuditActorType {
 
 const uuidOrNull = (value: string | null | undefined) => (value ? asUuid(value) : sql<null>`null`);
 
+function auditRow(context: AuditContext, entry: AuditEntry) {
+  const fallbackAccount = context.actor.kind === 'anonymous' ? null : context.actor.accountId;
+  return {
+    account_id: uuidOrNull(entry.accountId ?? fallbackAccount),
+    actor_type: actorType(context.actor),
+    actor_id: actorId(context.actor),
+    action: entry.action,
+    resource_type: entry.resourceType,
+    resource_id: entry.resourceId ?? null,
+    patient_id: uuidOrNull(entry.patientId),
+    request_id: context.requestId,
+  };
+}
+
 /**
  * Writes audit events in one statement. Called in the same transaction as the change it records, so
  * a change without its audit row cannot exist.
  */
 export async function recordAudit(db: Db, context: AuditContext, entries: AuditEntry[]): Promise<void> {
   if (entries.length === 0) return;
-  const fallbackAccount = context.actor.kind === 'anonymous' ? null : context.actor.accountId;
   await db
     .insertInto('audit_events')
-    .values(
-      entries.map((entry) => ({
-        account_id: uuidOrNull(entry.accountId ?? fallbackAccount),
-        actor_type: actorType(context.actor),
-        actor_id: actorId(context.actor),
-        action: entry.action,
-        resource_type: entry.resourceType,
-        resource_id: entry.resourceId ?? null,
-        patient_id: uuidOrNull(entry.patientId),
-        request_id: context.requestId,
-      })),
-    )
+    .values(entries.map((entry) => auditRow(context, entry)))
     .execute();
+}
+
+/**
+ * The audit insert as a SQL fragment that writes one row per row of `from` (a CTE of the same statement):
+ * a change and its audit row then happen in one statement, and no audit row is written when the change
+ * matched nothing.
+ */
+export function auditInsertFrom(from: string, context: AuditContext, entry: AuditEntry): RawBuilder<unknown> {
+  const row = auditRow(context, entry);
+  return sql`insert into audit_events (account_id, actor_type, actor_id, action, resource_type, resource_id, patient_id, request_id)
+    select ${row.account_id}, ${row.actor_type}, ${row.actor_id}, ${row.action}, ${row.resource_type}, ${row.resource_id}, ${row.patient_id}, ${row.request_id}
+    from ${sql.table(from)}`;
 }
