@@ -141,8 +141,8 @@ export async function seedVolume(db: Db, templates: VolumeTemplates, options: Vo
 
     await step(
       'eligibility_results',
-      sql`insert into eligibility_results (patient_id, session_id, is_eligible, nccn_eligible, tc_score, factors, created_at, provider_reviewed, provider_id, review_notes, outcome, ruleset, review_agrees, reviewed_at)
-          select s.patient_id, s.id,
+      sql`insert into eligibility_results (patient_id, account_id, session_id, is_eligible, nccn_eligible, tc_score, factors, created_at, provider_reviewed, provider_id, review_notes, outcome, ruleset, review_agrees, reviewed_at)
+          select s.patient_id, b.account_id, s.id,
                  o.outcome in ('meets', 'may_consider'), o.outcome = 'meets', t.tc_score, t.factors, s.completed_at,
                  b.u3 < 0.6,
                  case when b.u3 < 0.6 then b.provider_id end,
@@ -196,8 +196,8 @@ export async function seedVolume(db: Db, templates: VolumeTemplates, options: Vo
     // Appointments: the k-th appointment of a clinician starts 13 h after the (k-1)-th, so none overlap.
     await step(
       'appointments',
-      sql`insert into appointments (patient_id, clinician_id, date, time, date_time, duration_minutes, time_zone, appointment_type, status, notes, confirmation_code, created_at, updated_at, cancelled_at, cancellation_reason)
-          select x.patient_id, x.provider_id,
+      sql`insert into appointments (patient_id, account_id, clinician_id, date, time, date_time, duration_minutes, time_zone, appointment_type, status, notes, confirmation_code, created_at, updated_at, cancelled_at, cancellation_reason)
+          select x.patient_id, x.account_id, x.provider_id,
                  (x.date_time at time zone 'America/New_York')::date, (x.date_time at time zone 'America/New_York')::time,
                  x.date_time, 30, 'America/New_York',
                  case when x.u2 < 0.7 then 'virtual' else 'in-person' end,
@@ -206,7 +206,7 @@ export async function seedVolume(db: Db, templates: VolumeTemplates, options: Vo
                  case when x.status = 'cancelled' then x.date_time - interval '2 days' end,
                  case when x.status = 'cancelled' then 'Patient request' end
           from (
-            select b.patient_id, b.provider_id, b.u2, row_number() over (order by b.patient_id) as n,
+            select b.patient_id, b.account_id, b.provider_id, b.u2, row_number() over (order by b.patient_id) as n,
                    date_trunc('hour', now() - interval '40 days') + (row_number() over (partition by b.provider_id order by b.patient_id)) * interval '13 hours' as date_time,
                    case when b.u3 < 0.1 then 'cancelled'
                         when date_trunc('hour', now() - interval '40 days') + (row_number() over (partition by b.provider_id order by b.patient_id)) * interval '13 hours' > now() then 'scheduled'

@@ -12,6 +12,7 @@ import * as m010 from './010_email_outbox.ts';
 import * as m011 from './011_scheduling.ts';
 import * as m012 from './012_eligibility_review.ts';
 import * as m013 from './013_lab_workflow.ts';
+import * as m014 from './014_read_paths.ts';
 
 /** Every migration, by name, in order. A test checks that each file in this folder is registered here. */
 export const migrations: Record<string, Migration> = {
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '011_scheduling': m011,
   '012_eligibility_review': m012,
   '013_lab_workflow': m013,
+  '014_read_paths': m014,
 };

@@ -132,6 +132,8 @@ export interface InvitesTable {
 export interface EligibilityResultsTable {
   id: Generated<string>;
   patient_id: string;
+  /** The patient's tenant, added by 014 (lists filter on it without joining patients). */
+  account_id: string;
   session_id: string | null;
   is_eligible: boolean;
   nccn_eligible: boolean;
@@ -231,6 +233,8 @@ export interface WebhookDeliveriesTable {
 export interface AppointmentsTable {
   id: Generated<string>;
   patient_id: string;
+  /** The patient's tenant, added by 014 (lists filter on it without joining patients). */
+  account_id: string;
   clinician_id: string;
   /** Clinician-local date and time of `date_time`. */
   date: DateColumn;

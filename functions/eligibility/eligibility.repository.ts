@@ -7,12 +7,13 @@ export type EligibilityResultRow = Selectable<EligibilityResultsTable>;
 
 export async function insertResult(
   db: Db,
-  values: { patientId: string; sessionId: string | null; isEligible: boolean; nccnEligible: boolean; tcScore: number | null; outcome: string; ruleset: string; factors: unknown },
+  values: { patientId: string; accountId: string; sessionId: string | null; isEligible: boolean; nccnEligible: boolean; tcScore: number | null; outcome: string; ruleset: string; factors: unknown },
 ): Promise<EligibilityResultRow> {
   return db
     .insertInto('eligibility_results')
     .values({
       patient_id: asUuid(values.patientId),
+      account_id: asUuid(values.accountId),
       session_id: values.sessionId ? asUuid(values.sessionId) : null,
       is_eligible: values.isEligible,
       nccn_eligible: values.nccnEligible,
@@ -25,26 +26,19 @@ export async function insertResult(
     .executeTakeFirstOrThrow();
 }
 
-/** A result together with its patient's tenant, for scoping. */
+/** A result (its row carries the patient's tenant), scoped to the account unless super_admin. */
 export async function findResult(db: Db, id: string, accountId: string | null) {
-  let query = db
-    .selectFrom('eligibility_results as r')
-    .innerJoin('patients as p', 'p.id', 'r.patient_id')
-    .selectAll('r')
-    .select('p.account_id')
-    .where('r.id', '=', asUuid(id));
-  if (accountId) query = query.where('p.account_id', '=', asUuid(accountId));
+  let query = db.selectFrom('eligibility_results as r').selectAll('r').where('r.id', '=', asUuid(id));
+  if (accountId) query = query.where('r.account_id', '=', asUuid(accountId));
   return query.executeTakeFirst();
 }
 
 export async function listResults(db: Db, filter: { accountId: string | null; patientId?: string; after?: [string, string]; limit: number }) {
   let query = db
     .selectFrom('eligibility_results as r')
-    .innerJoin('patients as p', 'p.id', 'r.patient_id')
     .selectAll('r')
-    .select('p.account_id')
     .select(instantText('r.created_at').as('cursor_created_at'));
-  if (filter.accountId) query = query.where('p.account_id', '=', asUuid(filter.accountId));
+  if (filter.accountId) query = query.where('r.account_id', '=', asUuid(filter.accountId));
   if (filter.patientId) query = query.where('r.patient_id', '=', asUuid(filter.patientId));
   if (filter.after) {
     const [createdAt, id] = filter.after;

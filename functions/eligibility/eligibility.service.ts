@@ -53,6 +53,7 @@ export async function assessProfile(db: Db, context: AuditContext, input: { pati
   };
   const row = await repo.insertResult(db, {
     patientId: input.patientId,
+    accountId: input.accountId,
     sessionId: input.sessionId,
     isEligible: result.outcome === 'meets',
     nccnEligible: result.nccnEligible,
@@ -61,7 +62,7 @@ export async function assessProfile(db: Db, context: AuditContext, input: { pati
     ruleset: result.ruleset,
     factors,
   });
-  await recordAudit(db, context, [resultAudit('eligibility_result.create', { ...row, account_id: input.accountId })]);
+  await recordAudit(db, context, [resultAudit('eligibility_result.create', row)]);
   return row;
 }
 

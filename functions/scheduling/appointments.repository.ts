@@ -6,18 +6,14 @@ import type { RangeBound } from './range.ts';
 import type { Interval } from './slots.ts';
 
 export type AppointmentRecord = Selectable<AppointmentsTable>;
-/** An appointment with its tenant (the patient's account) and the appointment that replaced it, if any. */
-export type AppointmentRow = AppointmentRecord & { account_id: string; rescheduled_to_id: string | null };
+/** An appointment (its row carries the patient's tenant) and the appointment that replaced it, if any. */
+export type AppointmentRow = AppointmentRecord & { rescheduled_to_id: string | null };
 
-function withTenant(db: Db) {
+function withReplacement(db: Db) {
   return db
     .selectFrom('appointments as a')
-    .innerJoin('patients as p', 'p.id', 'a.patient_id')
     .selectAll('a')
-    .select((eb) => [
-      'p.account_id',
-      eb.selectFrom('appointments as n').select('n.id').whereRef('n.rescheduled_from_id', '=', 'a.id').as('rescheduled_to_id'),
-    ]);
+    .select((eb) => eb.selectFrom('appointments as n').select('n.id').whereRef('n.rescheduled_from_id', '=', 'a.id').as('rescheduled_to_id'));
 }
 
 export interface AppointmentScope {
@@ -28,8 +24,8 @@ export interface AppointmentScope {
 }
 
 export async function findAppointment(db: Db, id: string, scope: AppointmentScope): Promise<AppointmentRow | undefined> {
-  let query = withTenant(db).where('a.id', '=', asUuid(id));
-  if (scope.accountId) query = query.where('p.account_id', '=', asUuid(scope.accountId));
+  let query = withReplacement(db).where('a.id', '=', asUuid(id));
+  if (scope.accountId) query = query.where('a.account_id', '=', asUuid(scope.accountId));
   if (scope.patientId) query = query.where('a.patient_id', '=', asUuid(scope.patientId));
   return query.executeTakeFirst() as Promise<AppointmentRow | undefined>;
 }
@@ -50,8 +46,8 @@ export interface AppointmentListFilter extends AppointmentScope {
 
 /** In time order; a date bound compares with the clinician-local `date`, an instant with `date_time`. */
 export async function listAppointments(db: Db, filter: AppointmentListFilter): Promise<AppointmentRow[]> {
-  let query = withTenant(db);
-  if (filter.accountId) query = query.where('p.account_id', '=', asUuid(filter.accountId));
+  let query = withReplacement(db);
+  if (filter.accountId) query = query.where('a.account_id', '=', asUuid(filter.accountId));
   if (filter.patientId) query = query.where('a.patient_id', '=', asUuid(filter.patientId));
   if (filter.clinicianId) query = query.where('a.clinician_id', '=', asUuid(filter.clinicianId));
   if (filter.status) query = query.where('a.status', '=', filter.status);
@@ -74,6 +70,8 @@ export async function listAppointments(db: Db, filter: AppointmentListFilter): P
 export interface NewAppointment {
   id: string;
   patientId: string;
+  /** The patient's account. */
+  accountId: string;
   clinicianId: string;
   date: string;
   time: string;
@@ -95,6 +93,7 @@ export async function insertAppointment(db: Db, values: NewAppointment): Promise
     .values({
       id: asUuid(values.id),
       patient_id: asUuid(values.patientId),
+      account_id: asUuid(values.accountId),
       clinician_id: asUuid(values.clinicianId),
       date: asDate(values.date),
       time: asTime(values.time),
@@ -178,7 +177,7 @@ export async function appointmentContact(db: Db, appointmentId: string) {
   return db
     .selectFrom('appointments as a')
     .innerJoin('patients as p', 'p.id', 'a.patient_id')
-    .innerJoin('accounts as c', 'c.id', 'p.account_id')
+    .innerJoin('accounts as c', 'c.id', 'a.account_id')
     .select(['p.email', 'p.first_name', 'c.name as clinic_name', 'c.id as account_id'])
     .where('a.id', '=', asUuid(appointmentId))
     .executeTakeFirst();

@@ -174,6 +174,7 @@ export async function bookAppointment(db: Db, context: SchedulingContext, input:
     const inserted = await repo.insertAppointment(trx, {
       id,
       patientId: patient.id,
+      accountId: patient.account_id,
       clinicianId: clinician.id,
       date: slot.date,
       time: slot.time,
@@ -187,7 +188,7 @@ export async function bookAppointment(db: Db, context: SchedulingContext, input:
       calendarUid: `${id}@genascope.dev`,
       calendarSequence: 0,
     });
-    const row = { ...inserted, account_id: patient.account_id, rescheduled_to_id: null };
+    const row = { ...inserted, rescheduled_to_id: null };
     await recordAudit(trx, context, [appointmentAudit('appointment.create', row)]);
     return row;
   });
@@ -239,6 +240,7 @@ export async function rescheduleAppointment(db: Db, context: SchedulingContext, 
     const inserted = await repo.insertAppointment(trx, {
       id: newId,
       patientId: locked.patient_id,
+      accountId: locked.account_id,
       clinicianId: locked.clinician_id,
       date: slot.date,
       time: slot.time,
@@ -252,7 +254,7 @@ export async function rescheduleAppointment(db: Db, context: SchedulingContext, 
       calendarUid: calendarUidOf(locked),
       calendarSequence: locked.calendar_sequence + 1,
     });
-    const row = { ...inserted, account_id: existing.account_id, rescheduled_to_id: null };
+    const row = { ...inserted, rescheduled_to_id: null };
     await recordAudit(trx, context, [appointmentAudit('appointment.reschedule', { ...existing }), appointmentAudit('appointment.create', row)]);
     return row;
   });

@@ -23,7 +23,7 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined | nul
 }
 
 async function demoPatient(api: TestApi, clinic = 'Demo Clinic', lastName = 'Garcia') {
-  const row = await api.db.selectFrom('patients').select(['id', 'first_name', 'last_name']).where('account_id', '=', api.seed.accounts[clinic] as string).where('last_name', '=', lastName).executeTakeFirstOrThrow();
+  const row = await api.db.selectFrom('patients').select(['id', 'account_id', 'first_name', 'last_name']).where('account_id', '=', api.seed.accounts[clinic] as string).where('last_name', '=', lastName).executeTakeFirstOrThrow();
   return row;
 }
 
@@ -90,7 +90,7 @@ describe.each(DIALECTS)('labs (%s)', (dialect) => {
     const patient = await demoPatient(api(), 'Demo Clinic', 'Cohen');
     const eligibility = await api()
       .db.insertInto('eligibility_results')
-      .values({ patient_id: patient.id, is_eligible: true, nccn_eligible: true, factors: sql`'{}'::jsonb`, outcome: 'meets' })
+      .values({ patient_id: patient.id, account_id: patient.account_id, is_eligible: true, nccn_eligible: true, factors: sql`'{}'::jsonb`, outcome: 'meets' })
       .returning('id')
       .executeTakeFirstOrThrow();
     const created = await order({ patientId: patient.id, labId: 'sandbox', testType: 'breast-ovarian-panel', eligibilityResultId: eligibility.id, insuranceInformation: insurance, notes: 'Mother BRCA2 carrier' });
@@ -236,7 +236,7 @@ describe.each(DIALECTS)('labs (%s)', (dialect) => {
     const otherPatient = await demoPatient(api(), 'Demo Clinic', 'Garcia');
     const foreign = await api()
       .db.insertInto('eligibility_results')
-      .values({ patient_id: otherPatient.id, is_eligible: true, nccn_eligible: true, factors: sql`'{}'::jsonb` })
+      .values({ patient_id: otherPatient.id, account_id: otherPatient.account_id, is_eligible: true, nccn_eligible: true, factors: sql`'{}'::jsonb` })
       .returning('id')
       .executeTakeFirstOrThrow();
     const wrongResult = await order({ ...base, eligibilityResultId: foreign.id });

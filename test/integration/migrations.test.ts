@@ -25,6 +25,7 @@ const TABLES_BY_MIGRATION: Record<string, string[]> = {
   '011_scheduling': [],
   '012_eligibility_review': [],
   '013_lab_workflow': ['labs', 'lab_tests', 'webhook_deliveries'],
+  '014_read_paths': [],
 };
 const NAMES = Object.keys(migrations);
 
@@ -120,12 +121,14 @@ describe('appointments_no_overlap', () => {
   let testDatabase: TestDatabase;
   let db: Db;
   let patientId: string;
+  let accountId: string;
   let clinicianIds: [string, string];
 
   beforeAll(async () => {
     testDatabase = await createTestDatabase();
     db = testDatabase.db;
     const account = await db.insertInto('accounts').values({ name: 'Clinic' }).returning('id').executeTakeFirstOrThrow();
+    accountId = account.id;
     const clinicians = await db
       .insertInto('users')
       .values([1, 2].map((n) => ({ email: `clinician${n}@clinic.test`, cognito_sub: `sub-${n}`, role: 'clinician' as const, account_id: account.id })))
@@ -149,6 +152,7 @@ describe('appointments_no_overlap', () => {
       .insertInto('appointments')
       .values({
         patient_id: patientId,
+        account_id: accountId,
         clinician_id: clinicianId,
         date: '2030-01-07',
         time,

@@ -622,7 +622,7 @@ async function bookAppointment(env: Env, world: World): Promise<string> {
 async function insertEligibilityResult(env: Env, world: World): Promise<string> {
   const row = await env.api.db
     .insertInto('eligibility_results')
-    .values({ patient_id: world.patient.patientId, is_eligible: true, nccn_eligible: true, factors: sql`'{"outcome":"meets"}'::jsonb`, outcome: 'meets', ruleset: 'matrix' })
+    .values({ patient_id: world.patient.patientId, account_id: world.accountId, is_eligible: true, nccn_eligible: true, factors: sql`'{"outcome":"meets"}'::jsonb`, outcome: 'meets', ruleset: 'matrix' })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
