@@ -13,7 +13,8 @@ interface Context extends AuditContext {
 
 export type QuestionInput = Omit<Question, 'next'> & { next?: Question['next'] };
 
-export function toQuestionDto(q: repo.StoredQuestion) {
+/** What a patient is shown of a question. */
+export function askedQuestion(q: repo.StoredQuestion) {
   return {
     id: q.id,
     key: q.key,
@@ -23,13 +24,14 @@ export function toQuestionDto(q: repo.StoredQuestion) {
     allowUnknown: q.allowUnknown,
     min: q.min ?? null,
     max: q.max ?? null,
-    integer: q.integer ?? false,
     category: q.category,
     loop: q.loop ?? null,
-    next: q.next,
-    position: q.position,
-    isActive: q.isActive,
   };
+}
+
+/** A question of the bank as the question-bank routes show it, with its branching. */
+export function toQuestionDto(q: repo.StoredQuestion) {
+  return { ...askedQuestion(q), integer: q.integer ?? false, next: q.next, position: q.position, isActive: q.isActive };
 }
 
 export async function listQuestions(db: Db) {

@@ -15,6 +15,7 @@ import type { AnswerValue, StoredAnswer } from './question-bank/types.ts';
 import { validateAnswer } from './question-bank/validate-answer.ts';
 import { answerLookup, walk } from './question-bank/walk.ts';
 import { CURRENT_BANK, loadBank, type LoadedBank } from './question-bank-store.ts';
+import { askedQuestion } from './chat-questions.service.ts';
 
 export interface ChatContext extends AuditContext {
   actor: StaffActor | PatientActor;
@@ -66,20 +67,7 @@ async function sessionState(db: Db, session: repo.ChatSessionRow & { answers?: r
 
 function questionView(bank: LoadedBank, key: string, iteration: number) {
   const q = bank.byKey.get(key);
-  if (!q) return null;
-  return {
-    id: q.id,
-    key: q.key,
-    text: q.text,
-    questionType: q.questionType,
-    options: q.options ?? null,
-    allowUnknown: q.allowUnknown,
-    min: q.min ?? null,
-    max: q.max ?? null,
-    category: q.category,
-    loop: q.loop ?? null,
-    iteration,
-  };
+  return q ? { ...askedQuestion(q), iteration } : null;
 }
 
 async function toSessionDto(db: Db, actor: Actor, session: repo.ChatSessionRow, state?: SessionState) {
