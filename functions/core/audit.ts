@@ -3,7 +3,7 @@ import { actorId } from './auth/actor.ts';
 import type { Db } from './db.ts';
 import type { AuditActorType } from './database.ts';
 import { asUuid } from './sql.ts';
-import { sql, type RawBuilder } from 'kysely';
+import { sql, type RawBuilder, type UpdateQueryBuilder } from 'kysely';
 
 export interface AuditEntry {
   /** What happened, `<resource>.<verb>`: `patient.read`, `patient.update`, `chat_session.answer` … */
@@ -17,6 +17,12 @@ export interface AuditEntry {
 export interface AuditContext {
   actor: Actor;
   requestId: string;
+}
+
+/** The audit row a repository write records along with its change (see `updateWithAudit`). */
+export interface AuditFor {
+  context: AuditContext;
+  entry: AuditEntry;
 }
 
 function actorType(actor: Actor): AuditActorType {
@@ -63,4 +69,20 @@ export function auditInsertFrom(from: string, context: AuditContext, entry: Audi
   return sql`insert into audit_events (account_id, actor_type, actor_id, action, resource_type, resource_id, patient_id, request_id)
     select ${row.account_id}, ${row.actor_type}, ${row.actor_id}, ${row.action}, ${row.resource_type}, ${row.resource_id}, ${row.patient_id}, ${row.request_id}
     from ${sql.table(from)}`;
+}
+
+/**
+ * Runs an UPDATE (built with `returningAll()`) and its audit row as one statement (writable CTEs): the
+ * change and its audit row are atomic without a transaction (no BEGIN/COMMIT round trips), and no audit
+ * row is written when the update matched nothing. Returns the updated row, undefined when none matched.
+ */
+export async function updateWithAudit<O>(db: Db, update: UpdateQueryBuilder<any, any, any, O>, audit: AuditFor): Promise<O | undefined> {
+  const { rows } = await sql<O>`
+    with w as (${update}), audited as (
+      ${auditInsertFrom('w', audit.context, audit.entry)}
+      returning id
+    )
+    select * from w
+  `.execute(db);
+  return rows[0];
 }

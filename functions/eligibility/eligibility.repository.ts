@@ -1,4 +1,5 @@
 import { sql, type Selectable } from 'kysely';
+import { updateWithAudit, type AuditFor } from '../core/audit.ts';
 import type { Db } from '../core/db.ts';
 import type { EligibilityResultsTable } from '../core/database.ts';
 import { asJson, asTimestamptz, asUuid, dbNow, instantText } from '../core/sql.ts';
@@ -48,15 +49,18 @@ export async function listResults(db: Db, filter: { accountId: string | null; pa
   return query.orderBy('r.created_at', 'desc').orderBy('r.id', 'desc').limit(filter.limit + 1).execute();
 }
 
-/** Reviews a result not yet reviewed; undefined when another review got there first. */
-export async function reviewResult(db: Db, id: string, review: { providerId: string; notes: string; agrees: boolean }) {
-  return db
+/**
+ * Reviews a result not yet reviewed and writes its audit row in one statement; undefined (and no audit
+ * row) when another review got there first.
+ */
+export async function reviewResult(db: Db, id: string, review: { providerId: string; notes: string; agrees: boolean }, audit: AuditFor) {
+  const update = db
     .updateTable('eligibility_results')
     .set({ provider_reviewed: true, provider_id: asUuid(review.providerId), review_notes: review.notes, review_agrees: review.agrees, reviewed_at: dbNow() })
     .where('id', '=', asUuid(id))
     .where('provider_reviewed', '=', false)
-    .returningAll()
-    .executeTakeFirst();
+    .returningAll();
+  return updateWithAudit(db, update, audit);
 }
 
 /**

@@ -131,12 +131,14 @@ export async function reviewResult(db: Db, context: StaffContext, id: string, in
   const existing = await repo.findResult(db, id, tenantScope(context.actor));
   if (!existing) throw notFound('Eligibility result');
   if (existing.provider_reviewed) throw conflict('This result has already been reviewed');
-  return db.transaction().execute(async (trx) => {
-    const row = await repo.reviewResult(trx, id, { providerId: context.actor.userId, notes: input.notes, agrees: input.agree });
-    if (!row) throw conflict('This result has already been reviewed');
-    await recordAudit(trx, context, [resultAudit('eligibility_result.review', existing)]);
-    return toResultDto(row);
-  });
+  const row = await repo.reviewResult(
+    db,
+    id,
+    { providerId: context.actor.userId, notes: input.notes, agrees: input.agree },
+    { context, entry: resultAudit('eligibility_result.review', existing) },
+  );
+  if (!row) throw conflict('This result has already been reviewed');
+  return toResultDto(row);
 }
 
 export async function riskAssessmentDashboard(db: Db, context: StaffContext, query: { limit: number; cursor?: string; providerId?: string }) {

@@ -1,4 +1,5 @@
 import { sql, type Selectable } from 'kysely';
+import { updateWithAudit, type AuditFor } from '../core/audit.ts';
 import type { Db } from '../core/db.ts';
 import type { InviteStatus, InvitesTable } from '../core/database.ts';
 import { asTimestamptz, asUuid, dbNow, instantText } from '../core/sql.ts';
@@ -95,13 +96,14 @@ export async function renewInvite(db: Db, id: string, values: { tokenHash: strin
     .executeTakeFirstOrThrow();
 }
 
-export async function revokeInvite(db: Db, id: string): Promise<InviteRow> {
-  return db
+/** Revokes an invite and writes its audit row in one statement; undefined (and no audit row) when none matched. */
+export async function revokeInvite(db: Db, id: string, audit: AuditFor): Promise<InviteRow | undefined> {
+  const update = db
     .updateTable('invites')
     .set((eb) => ({ status: 'revoked', revoked_at: dbNow(), lifecycle_version: eb('lifecycle_version', '+', 1) }))
     .where('id', '=', asUuid(id))
-    .returningAll()
-    .executeTakeFirstOrThrow();
+    .returningAll();
+  return updateWithAudit(db, update, audit);
 }
 
 export async function markInviteCompleted(db: Db, id: string): Promise<void> {

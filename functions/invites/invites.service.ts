@@ -234,11 +234,9 @@ export async function revokeInvite(db: Db, context: StaffContext, id: string) {
   const existing = await requireInvite(db, context.actor, id);
   if (existing.status === 'completed') throw conflict('A completed invite cannot be revoked');
   if (existing.status === 'revoked') return toInviteDto(existing);
-  return db.transaction().execute(async (trx) => {
-    const row = await repo.revokeInvite(trx, id);
-    await recordAudit(trx, context, [inviteAudit('invite.revoke', row)]);
-    return toInviteDto(row);
-  });
+  const row = await repo.revokeInvite(db, id, { context, entry: inviteAudit('invite.revoke', existing) });
+  if (!row) throw notFound('Invite');
+  return toInviteDto(row);
 }
 
 const INVITE_NOT_FOUND = () => notFound('Invitation');

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Selectable } from 'kysely';
+import { updateWithAudit, type AuditFor } from '../core/audit.ts';
 import type { Db } from '../core/db.ts';
 import type { LabOrderStatus, LabOrdersTable, LabReportStatus, LabResultsTable } from '../core/database.ts';
 import { asJson, asTimestamptz, asUuid, dbNow, instantText } from '../core/sql.ts';
@@ -295,14 +296,15 @@ export async function findResult(db: Db, id: string, accountId: string | null) {
   return query.executeTakeFirst();
 }
 
-export async function reviewResult(db: Db, id: string, review: { reviewerId: string; clinicalSignificance: string; notes: string | null }) {
-  return db
+/** Reviews an available result and writes its audit row in one statement; undefined (and no audit row) when it is no longer available. */
+export async function reviewResult(db: Db, id: string, review: { reviewerId: string; clinicalSignificance: string; notes: string | null }, audit: AuditFor) {
+  const update = db
     .updateTable('lab_results')
     .set({ status: 'reviewed', reviewed_at: dbNow(), reviewer_id: asUuid(review.reviewerId), clinical_significance: review.clinicalSignificance, notes: review.notes })
     .where('id', '=', asUuid(id))
     .where('status', '=', 'available')
-    .returningAll()
-    .executeTakeFirst();
+    .returningAll();
+  return updateWithAudit(db, update, audit);
 }
 
 /** Claims the "result available" notification of one version: true exactly once. */

@@ -220,12 +220,14 @@ export async function reviewResult(db: Db, context: StaffContext, resultId: stri
   if (!existing) throw notFound('Lab result');
   if (existing.status === 'reviewed') throw conflict('The result has already been reviewed');
   if (existing.status !== 'available') throw conflict('The result is not available yet');
-  return db.transaction().execute(async (trx) => {
-    const row = await repo.reviewResult(trx, resultId, { reviewerId: context.actor.userId, clinicalSignificance: input.clinicalSignificance, notes: input.notes ?? null });
-    if (!row) throw conflict('The result has already been reviewed');
-    await recordAudit(trx, context, [resultAudit('lab_result.review', row, existing)]);
-    return toLabResultDto(row, true);
-  });
+  const row = await repo.reviewResult(
+    db,
+    resultId,
+    { reviewerId: context.actor.userId, clinicalSignificance: input.clinicalSignificance, notes: input.notes ?? null },
+    { context, entry: resultAudit('lab_result.review', existing, existing) },
+  );
+  if (!row) throw conflict('The result has already been reviewed');
+  return toLabResultDto(row, true);
 }
 
 export async function labOrdersDashboard(db: Db, context: StaffContext, query: { limit: number; cursor?: string; status?: repo.LabOrderRow['status']; accountId?: string }) {

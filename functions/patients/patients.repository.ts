@@ -1,4 +1,5 @@
 import { sql, type Selectable } from 'kysely';
+import { updateWithAudit, type AuditFor } from '../core/audit.ts';
 import type { Db } from '../core/db.ts';
 import type { PatientStatus, PatientsTable } from '../core/database.ts';
 import { asDate, asTimestamptz, asUuid, dbNow, instantText } from '../core/sql.ts';
@@ -115,12 +116,9 @@ export async function findByImportKeys(db: Db, accountId: string, keys: string[]
     .execute();
 }
 
-export async function updatePatient(
-  db: Db,
-  id: string,
-  accountId: string | null,
-  changes: Partial<Omit<PatientValues, 'accountId'>> & { status?: PatientStatus },
-): Promise<PatientRow | undefined> {
+export type PatientChanges = Partial<Omit<PatientValues, 'accountId'>> & { status?: PatientStatus };
+
+function patientUpdate(db: Db, id: string, accountId: string | null, changes: PatientChanges) {
   let query = db
     .updateTable('patients')
     .set({
@@ -136,7 +134,18 @@ export async function updatePatient(
     })
     .where('id', '=', asUuid(id));
   if (accountId) query = query.where('account_id', '=', asUuid(accountId));
-  return query.returningAll().executeTakeFirst();
+  return query.returningAll();
+}
+
+/** Updates a patient and writes its audit row in one statement; undefined (and no audit row) when none matched. */
+export async function updatePatient(
+  db: Db,
+  id: string,
+  accountId: string | null,
+  changes: PatientChanges,
+  audit: AuditFor,
+): Promise<PatientRow | undefined> {
+  return updateWithAudit(db, patientUpdate(db, id, accountId, changes), audit);
 }
 
 /** Active clinicians of an account by id or e-mail, to validate `providerId` / `provider_email`. */

@@ -109,30 +109,32 @@ export async function updatePatient(db: Db, context: StaffContext, patientId: st
     lastName: input.lastName ?? existing.last_name,
     dateOfBirth: input.dateOfBirth !== undefined ? input.dateOfBirth : isoDate(existing.date_of_birth),
   };
-  return db.transaction().execute(async (trx) => {
-    let row: repo.PatientRow | undefined;
-    try {
-      row = await repo.updatePatient(trx, patientId, existing.account_id, { ...input, importKey: patientIdentityKey(merged) });
-    } catch (error) {
-      if (sqlState(error) === UNIQUE_VIOLATION) {
-        throw conflict('Another patient with the same e-mail, last name and date of birth exists in this account');
-      }
-      throw error;
+  let row: repo.PatientRow | undefined;
+  try {
+    row = await repo.updatePatient(db, patientId, existing.account_id, { ...input, importKey: patientIdentityKey(merged) }, {
+      context,
+      entry: patientAudit('patient.update', existing),
+    });
+  } catch (error) {
+    if (sqlState(error) === UNIQUE_VIOLATION) {
+      throw conflict('Another patient with the same e-mail, last name and date of birth exists in this account');
     }
-    if (!row) throw notFound('Patient');
-    await recordAudit(trx, context, [patientAudit('patient.update', row)]);
-    return toPatientDto(row);
-  });
+    throw error;
+  }
+  if (!row) throw notFound('Patient');
+  return toPatientDto(row);
 }
 
 export async function archivePatient(db: Db, context: StaffContext, patientId: string) {
   const existing = await requirePatient(db, context.actor, patientId);
-  return db.transaction().execute(async (trx) => {
-    const row = existing.status === 'archived' ? existing : await repo.updatePatient(trx, patientId, existing.account_id, { status: 'archived' });
-    if (!row) throw notFound('Patient');
-    await recordAudit(trx, context, [patientAudit('patient.archive', row)]);
-    return toPatientDto(row);
-  });
+  const entry = patientAudit('patient.archive', existing);
+  if (existing.status === 'archived') {
+    await recordAudit(db, context, [entry]);
+    return toPatientDto(existing);
+  }
+  const row = await repo.updatePatient(db, patientId, existing.account_id, { status: 'archived' }, { context, entry });
+  if (!row) throw notFound('Patient');
+  return toPatientDto(row);
 }
 
 type ReportRow = { row: number; status: 'created' | 'duplicate' | 'invalid'; patientId?: string; errors?: { field: string; message: string }[] };

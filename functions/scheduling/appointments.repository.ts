@@ -1,4 +1,5 @@
 import { sql, type Selectable } from 'kysely';
+import { updateWithAudit, type AuditFor } from '../core/audit.ts';
 import type { Db } from '../core/db.ts';
 import type { AppointmentsTable } from '../core/database.ts';
 import { asDate, asTime, asTimestamptz, asUuid, dbNow } from '../core/sql.ts';
@@ -138,8 +139,14 @@ export async function cancelAppointment(db: Db, id: string, reason: string | nul
     .executeTakeFirst();
 }
 
-export async function updateAppointment(db: Db, id: string, changes: { status?: string; notes?: string | null }): Promise<AppointmentRecord> {
-  return db
+/** Updates an appointment and writes its audit row in one statement; undefined (and no audit row) when none matched. */
+export async function updateAppointment(
+  db: Db,
+  id: string,
+  changes: { status?: string; notes?: string | null },
+  audit: AuditFor,
+): Promise<AppointmentRecord | undefined> {
+  const update = db
     .updateTable('appointments')
     .set({
       ...(changes.status !== undefined ? { status: changes.status } : {}),
@@ -147,8 +154,8 @@ export async function updateAppointment(db: Db, id: string, changes: { status?: 
       updated_at: dbNow(),
     })
     .where('id', '=', asUuid(id))
-    .returningAll()
-    .executeTakeFirstOrThrow();
+    .returningAll();
+  return updateWithAudit(db, update, audit);
 }
 
 /** Scheduled appointments of these clinicians that overlap [fromMs, toMs). */

@@ -290,10 +290,12 @@ export async function updateAppointment(db: Db, context: SchedulingContext, id: 
       throw conflict('An appointment can be marked completed or no_show only once it has started');
     }
   }
-  return db.transaction().execute(async (trx) => {
-    const updated = await repo.updateAppointment(trx, id, { status: input.status, notes: input.notes });
-    const row = { ...updated, account_id: existing.account_id, rescheduled_to_id: existing.rescheduled_to_id };
-    await recordAudit(trx, context, [appointmentAudit(input.status ? `appointment.${input.status}` : 'appointment.update', row)]);
-    return toAppointmentDto(row);
-  });
+  const updated = await repo.updateAppointment(
+    db,
+    id,
+    { status: input.status, notes: input.notes },
+    { context, entry: appointmentAudit(input.status ? `appointment.${input.status}` : 'appointment.update', existing) },
+  );
+  if (!updated) throw notFound('Appointment');
+  return toAppointmentDto({ ...updated, account_id: existing.account_id, rescheduled_to_id: existing.rescheduled_to_id });
 }

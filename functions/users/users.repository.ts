@@ -1,4 +1,5 @@
 import type { Selectable } from 'kysely';
+import { updateWithAudit, type AuditFor } from '../core/audit.ts';
 import type { Db } from '../core/db.ts';
 import type { UserRole, UserStatus, UsersTable } from '../core/database.ts';
 import { asUuid, dbNow } from '../core/sql.ts';
@@ -60,12 +61,14 @@ export async function insertUser(
     .executeTakeFirstOrThrow();
 }
 
+/** Updates a user and writes its audit row in one statement; undefined (and no audit row) when none matched. */
 export async function updateUser(
   db: Db,
   id: string,
   changes: { firstName?: string; lastName?: string; role?: UserRole; status?: UserStatus; accountId?: string },
+  audit: AuditFor,
 ): Promise<UserRow | undefined> {
-  return db
+  const update = db
     .updateTable('users')
     .set({
       ...(changes.firstName !== undefined ? { first_name: changes.firstName } : {}),
@@ -76,8 +79,8 @@ export async function updateUser(
       updated_at: dbNow(),
     })
     .where('id', '=', asUuid(id))
-    .returningAll()
-    .executeTakeFirst();
+    .returningAll();
+  return updateWithAudit(db, update, audit);
 }
 
 export async function lockAccountForSeatCheck(db: Db, accountId: string): Promise<{ max_users: number | null; status: string } | undefined> {

@@ -28,7 +28,7 @@ interface Context extends AuditContext {
   actor: StaffActor;
 }
 
-function userAudit(action: string, row: repo.UserRow) {
+function userAudit(action: string, row: { id: string; account_id: string | null }) {
   return { action, resourceType: 'user', resourceId: row.id, accountId: row.account_id };
 }
 
@@ -123,15 +123,22 @@ export async function updateUser(db: Db, context: Context, id: string, input: Up
   // A user takes a seat when it becomes non-inactive again or arrives in another account (maxUsers).
   const takesSeat = targetAccount !== null && targetStatus !== 'inactive' && (existing.status === 'inactive' || moves);
   const identities = identityProvider();
-  return db.transaction().execute(async (trx) => {
-    if (targetAccount !== null && (moves || takesSeat)) await requireAccount(trx, targetAccount, { takesSeat });
+  const write = async (trx: Db) => {
     if (input.role && input.role !== existing.role) await identities.changeRole({ email: existing.email, from: existing.role, to: input.role });
     if (input.status && input.status !== existing.status) await identities.setEnabled({ email: existing.email, enabled: input.status === 'active' });
-    const row = await repo.updateUser(trx, id, input);
+    const row = await repo.updateUser(trx, id, input, { context, entry: userAudit('user.update', { id, account_id: targetAccount }) });
     if (!row) throw notFound('User');
-    await recordAudit(trx, context, [userAudit('user.update', row)]);
     return toUserDto(row);
-  });
+  };
+  // The seat check and the write that takes the seat share one transaction (the account row stays locked);
+  // any other change is one statement (the update and its audit row together).
+  if (targetAccount !== null && (moves || takesSeat)) {
+    return db.transaction().execute(async (trx) => {
+      await requireAccount(trx, targetAccount, { takesSeat });
+      return write(trx);
+    });
+  }
+  return write(db);
 }
 
 export async function deactivateUser(db: Db, context: Context, id: string) {
