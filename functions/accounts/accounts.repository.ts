@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely';
 import type { Db } from '../core/db.ts';
 import type { AccountStatus, AccountsTable } from '../core/database.ts';
-import { asJson, asUuid, dbNow } from '../core/sql.ts';
+import { asJson, asUuid, dbNow, keysetAfter } from '../core/sql.ts';
 
 export type AccountRow = Selectable<AccountsTable>;
 
@@ -16,10 +16,7 @@ export async function listAccounts(
   let query = db.selectFrom('accounts').selectAll();
   if (filter.onlyId) query = query.where('id', '=', asUuid(filter.onlyId));
   if (filter.status) query = query.where('status', '=', filter.status);
-  if (filter.after) {
-    const [name, id] = filter.after;
-    query = query.where((eb) => eb.or([eb('name', '>', name), eb.and([eb('name', '=', name), eb('id', '>', asUuid(id))])]));
-  }
+  if (filter.after) query = query.where(keysetAfter(['name', 'id'], filter.after, 'asc', 'text'));
   return query.orderBy('name').orderBy('id').limit(filter.limit + 1).execute();
 }
 

@@ -1,5 +1,5 @@
 import type { Db } from '../core/db.ts';
-import { asTimestamptz, asUuid, instantText } from '../core/sql.ts';
+import { asTimestamptz, asUuid, instantText, keysetAfter } from '../core/sql.ts';
 
 export interface AuditFilter {
   accountId: string | null;
@@ -18,10 +18,6 @@ export async function listAuditEvents(db: Db, filter: AuditFilter) {
   if (filter.actorId) query = query.where('actor_id', '=', filter.actorId);
   if (filter.from) query = query.where('occurred_at', '>=', asTimestamptz(filter.from));
   if (filter.to) query = query.where('occurred_at', '<', asTimestamptz(filter.to));
-  if (filter.after) {
-    const [at, id] = filter.after;
-    const ts = asTimestamptz(at);
-    query = query.where((eb) => eb.or([eb('occurred_at', '<', ts), eb.and([eb('occurred_at', '=', ts), eb('id', '<', asUuid(id))])]));
-  }
+  if (filter.after) query = query.where(keysetAfter(['occurred_at', 'id'], filter.after, 'desc', 'instant'));
   return query.orderBy('occurred_at', 'desc').orderBy('id', 'desc').limit(filter.limit + 1).execute();
 }

@@ -1,7 +1,7 @@
 import { sql, type RawBuilder, type Selectable } from 'kysely';
 import type { Db } from '../core/db.ts';
 import type { ChatSessionStatus, ChatSessionsTable } from '../core/database.ts';
-import { asJson, asUuid, dbNow, instantText } from '../core/sql.ts';
+import { asJson, asUuid, dbNow, instantText, keysetAfter } from '../core/sql.ts';
 
 export type ChatSessionRow = Selectable<ChatSessionsTable>;
 export type SessionWithTenant = ChatSessionRow & { account_id: string };
@@ -128,12 +128,7 @@ export async function listSessionsOfPatient(db: Db, patientId: string, page: { a
     .selectAll()
     .select(instantText('created_at').as('cursor_created_at'))
     .where('patient_id', '=', asUuid(patientId));
-  if (page.after) {
-    const [createdAt, id] = page.after;
-    query = query.where((eb) =>
-      eb.or([eb('created_at', '<', sql<Date>`cast(${createdAt} as timestamptz)`), eb.and([eb('created_at', '=', sql<Date>`cast(${createdAt} as timestamptz)`), eb('id', '<', asUuid(id))])]),
-    );
-  }
+  if (page.after) query = query.where(keysetAfter(['created_at', 'id'], page.after, 'desc', 'instant'));
   return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit + 1).execute();
 }
 

@@ -32,3 +32,18 @@ export const dbNow = (): RawBuilder<Date> => sql<Date>`now()`;
  * `now()`, so a millisecond cursor would skip the rest of the rows of that instant.
  */
 export const instantText = (column: string): RawBuilder<string> => sql<string>`cast(${sql.ref(column)} as text)`;
+
+/**
+ * The keyset condition of a cursor page: rows after `key` in (sort column, id) order, as one row comparison
+ * (`(created_at, id) < (…, …)`), which a btree index on the same two columns serves directly.
+ */
+export function keysetAfter(
+  columns: readonly [sort: string, id: string],
+  key: readonly [sort: string | number | null, id: string],
+  order: 'asc' | 'desc',
+  sortType: 'instant' | 'text',
+): RawBuilder<boolean> {
+  const sortValue = sortType === 'instant' ? asTimestamptz(String(key[0])) : sql`${String(key[0])}`;
+  const comparison = sql.raw(order === 'desc' ? '<' : '>');
+  return sql<boolean>`(${sql.ref(columns[0])}, ${sql.ref(columns[1])}) ${comparison} (${sortValue}, ${asUuid(key[1])})`;
+}

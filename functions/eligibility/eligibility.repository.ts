@@ -2,7 +2,7 @@ import { sql, type Selectable } from 'kysely';
 import { updateWithAudit, type AuditFor } from '../core/audit.ts';
 import type { Db } from '../core/db.ts';
 import type { EligibilityResultsTable } from '../core/database.ts';
-import { asJson, asTimestamptz, asUuid, dbNow, instantText } from '../core/sql.ts';
+import { asJson, asUuid, dbNow, instantText, keysetAfter } from '../core/sql.ts';
 
 export type EligibilityResultRow = Selectable<EligibilityResultsTable>;
 
@@ -41,11 +41,7 @@ export async function listResults(db: Db, filter: { accountId: string | null; pa
     .select(instantText('r.created_at').as('cursor_created_at'));
   if (filter.accountId) query = query.where('r.account_id', '=', asUuid(filter.accountId));
   if (filter.patientId) query = query.where('r.patient_id', '=', asUuid(filter.patientId));
-  if (filter.after) {
-    const [createdAt, id] = filter.after;
-    const at = asTimestamptz(createdAt);
-    query = query.where((eb) => eb.or([eb('r.created_at', '<', at), eb.and([eb('r.created_at', '=', at), eb('r.id', '<', asUuid(id))])]));
-  }
+  if (filter.after) query = query.where(keysetAfter(['r.created_at', 'r.id'], filter.after, 'desc', 'instant'));
   return query.orderBy('r.created_at', 'desc').orderBy('r.id', 'desc').limit(filter.limit + 1).execute();
 }
 
@@ -111,9 +107,6 @@ export async function riskAssessmentDashboard(db: Db, filter: { accountId: strin
     .where('p.status', '!=', 'archived');
   if (filter.accountId) query = query.where('p.account_id', '=', asUuid(filter.accountId));
   if (filter.providerId) query = query.where('p.provider_id', '=', asUuid(filter.providerId));
-  if (filter.after) {
-    const [lastName, id] = filter.after;
-    query = query.where((eb) => eb.or([eb('p.last_name', '>', lastName), eb.and([eb('p.last_name', '=', lastName), eb('p.id', '>', asUuid(id))])]));
-  }
+  if (filter.after) query = query.where(keysetAfter(['p.last_name', 'p.id'], filter.after, 'asc', 'text'));
   return query.orderBy('p.last_name').orderBy('p.id').limit(filter.limit + 1).execute();
 }

@@ -2,7 +2,7 @@ import { sql, type Selectable } from 'kysely';
 import { updateWithAudit, type AuditFor } from '../core/audit.ts';
 import type { Db } from '../core/db.ts';
 import type { InviteStatus, InvitesTable } from '../core/database.ts';
-import { asTimestamptz, asUuid, dbNow, instantText } from '../core/sql.ts';
+import { asTimestamptz, asUuid, dbNow, instantText, keysetAfter } from '../core/sql.ts';
 
 export type InviteRow = Selectable<InvitesTable>;
 
@@ -71,11 +71,7 @@ export async function listInvites(
   } else if (filter.status) {
     query = query.where('status', '=', filter.status);
   }
-  if (filter.after) {
-    const [createdAt, id] = filter.after;
-    const at = asTimestamptz(createdAt);
-    query = query.where((eb) => eb.or([eb('created_at', '<', at), eb.and([eb('created_at', '=', at), eb('id', '<', asUuid(id))])]));
-  }
+  if (filter.after) query = query.where(keysetAfter(['created_at', 'id'], filter.after, 'desc', 'instant'));
   return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(filter.limit + 1).execute();
 }
 
@@ -159,11 +155,7 @@ export async function pendingInvitesDashboard(db: Db, filter: { accountId: strin
     .where('i.status', '=', 'pending')
     .where('i.expires_at', '>', dbNow());
   if (filter.accountId) query = query.where('i.account_id', '=', asUuid(filter.accountId));
-  if (filter.after) {
-    const [createdAt, id] = filter.after;
-    const at = asTimestamptz(createdAt);
-    query = query.where((eb) => eb.or([eb('i.created_at', '<', at), eb.and([eb('i.created_at', '=', at), eb('i.id', '<', asUuid(id))])]));
-  }
+  if (filter.after) query = query.where(keysetAfter(['i.created_at', 'i.id'], filter.after, 'desc', 'instant'));
   return query.orderBy('i.created_at', 'desc').orderBy('i.id', 'desc').limit(filter.limit + 1).execute();
 }
 

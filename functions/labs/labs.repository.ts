@@ -3,7 +3,7 @@ import { sql, type Selectable } from 'kysely';
 import { updateWithAudit, type AuditFor } from '../core/audit.ts';
 import type { Db } from '../core/db.ts';
 import type { LabOrderStatus, LabOrdersTable, LabReportStatus, LabResultsTable } from '../core/database.ts';
-import { asJson, asTimestamptz, asUuid, dbNow, instantText } from '../core/sql.ts';
+import { asJson, asUuid, dbNow, instantText, keysetAfter } from '../core/sql.ts';
 
 export type LabOrderRow = Selectable<LabOrdersTable>;
 export type LabResultRow = Selectable<LabResultsTable>;
@@ -150,11 +150,7 @@ export async function listOrders(
   if (filter.accountId) query = query.where('lo.account_id', '=', asUuid(filter.accountId));
   if (filter.patientId) query = query.where('lo.patient_id', '=', asUuid(filter.patientId));
   if (filter.status) query = query.where('lo.status', '=', filter.status);
-  if (filter.after) {
-    const [orderedAt, id] = filter.after;
-    const at = asTimestamptz(orderedAt);
-    query = query.where((eb) => eb.or([eb('lo.ordered_at', '<', at), eb.and([eb('lo.ordered_at', '=', at), eb('lo.id', '<', asUuid(id))])]));
-  }
+  if (filter.after) query = query.where(keysetAfter(['lo.ordered_at', 'lo.id'], filter.after, 'desc', 'instant'));
   return query.orderBy('lo.ordered_at', 'desc').orderBy('lo.id', 'desc').limit(filter.limit + 1).execute();
 }
 
@@ -170,11 +166,7 @@ export async function labOrdersDashboard(db: Db, filter: { accountId: string | n
     .select([latestResultStatus.as('result_status'), instantText('lo.ordered_at').as('cursor_ordered_at')]);
   if (filter.accountId) query = query.where('lo.account_id', '=', asUuid(filter.accountId));
   if (filter.status) query = query.where('lo.status', '=', filter.status);
-  if (filter.after) {
-    const [orderedAt, id] = filter.after;
-    const at = asTimestamptz(orderedAt);
-    query = query.where((eb) => eb.or([eb('lo.ordered_at', '<', at), eb.and([eb('lo.ordered_at', '=', at), eb('lo.id', '<', asUuid(id))])]));
-  }
+  if (filter.after) query = query.where(keysetAfter(['lo.ordered_at', 'lo.id'], filter.after, 'desc', 'instant'));
   return query.orderBy('lo.ordered_at', 'desc').orderBy('lo.id', 'desc').limit(filter.limit + 1).execute();
 }
 

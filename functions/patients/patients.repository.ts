@@ -2,7 +2,7 @@ import { sql, type Selectable } from 'kysely';
 import { updateWithAudit, type AuditFor } from '../core/audit.ts';
 import type { Db } from '../core/db.ts';
 import type { PatientStatus, PatientsTable } from '../core/database.ts';
-import { asDate, asTimestamptz, asUuid, dbNow, instantText } from '../core/sql.ts';
+import { asDate, asTimestamptz, asUuid, dbNow, instantText, keysetAfter } from '../core/sql.ts';
 
 export type PatientRow = Selectable<PatientsTable>;
 
@@ -55,18 +55,10 @@ export async function listPatients(db: Db, filter: PatientListFilter): Promise<P
     );
   }
   if (filter.sort === 'lastName') {
-    if (filter.after) {
-      const [lastName, id] = filter.after;
-      const name = String(lastName);
-      query = query.where((eb) => eb.or([eb('last_name', '>', name), eb.and([eb('last_name', '=', name), eb('id', '>', asUuid(id))])]));
-    }
+    if (filter.after) query = query.where(keysetAfter(['last_name', 'id'], filter.after, 'asc', 'text'));
     query = query.orderBy('last_name').orderBy('id');
   } else {
-    if (filter.after) {
-      const [createdAt, id] = filter.after;
-      const at = asTimestamptz(String(createdAt));
-      query = query.where((eb) => eb.or([eb('created_at', '<', at), eb.and([eb('created_at', '=', at), eb('id', '<', asUuid(id))])]));
-    }
+    if (filter.after) query = query.where(keysetAfter(['created_at', 'id'], filter.after, 'desc', 'instant'));
     query = query.orderBy('created_at', 'desc').orderBy('id', 'desc');
   }
   return query.limit(filter.limit + 1).execute();

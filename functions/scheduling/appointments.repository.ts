@@ -2,7 +2,7 @@ import { sql, type Selectable } from 'kysely';
 import { updateWithAudit, type AuditFor } from '../core/audit.ts';
 import type { Db } from '../core/db.ts';
 import type { AppointmentsTable } from '../core/database.ts';
-import { asDate, asTime, asTimestamptz, asUuid, dbNow } from '../core/sql.ts';
+import { asDate, asTime, asTimestamptz, asUuid, dbNow, keysetAfter } from '../core/sql.ts';
 import type { RangeBound } from './range.ts';
 import type { Interval } from './slots.ts';
 
@@ -60,11 +60,7 @@ export async function listAppointments(db: Db, filter: AppointmentListFilter): P
     const to = filter.to;
     query = to.kind === 'date' ? query.where('a.date', '<=', asDate(to.date)) : query.where('a.date_time', '<', asTimestamptz(new Date(to.ms)));
   }
-  if (filter.after) {
-    const at = asTimestamptz(filter.after[0]);
-    const id = asUuid(filter.after[1]);
-    query = query.where((eb) => eb.or([eb('a.date_time', '>', at), eb.and([eb('a.date_time', '=', at), eb('a.id', '>', id)])]));
-  }
+  if (filter.after) query = query.where(keysetAfter(['a.date_time', 'a.id'], filter.after, 'asc', 'instant'));
   return query.orderBy('a.date_time').orderBy('a.id').limit(filter.limit + 1).execute() as Promise<AppointmentRow[]>;
 }
 

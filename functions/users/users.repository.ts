@@ -2,7 +2,7 @@ import type { Selectable } from 'kysely';
 import { updateWithAudit, type AuditFor } from '../core/audit.ts';
 import type { Db } from '../core/db.ts';
 import type { UserRole, UserStatus, UsersTable } from '../core/database.ts';
-import { asUuid, dbNow } from '../core/sql.ts';
+import { asUuid, dbNow, keysetAfter } from '../core/sql.ts';
 
 export type UserRow = Selectable<UsersTable>;
 
@@ -24,10 +24,7 @@ export async function listUsers(
   if (filter.accountId) query = query.where('account_id', '=', asUuid(filter.accountId));
   if (filter.roles?.length) query = query.where('role', 'in', filter.roles);
   if (filter.status) query = query.where('status', '=', filter.status);
-  if (filter.after) {
-    const [email, id] = filter.after;
-    query = query.where((eb) => eb.or([eb('email', '>', email), eb.and([eb('email', '=', email), eb('id', '>', asUuid(id))])]));
-  }
+  if (filter.after) query = query.where(keysetAfter(['email', 'id'], filter.after, 'asc', 'text'));
   return query.orderBy('email').orderBy('id').limit(filter.limit + 1).execute();
 }
 
