@@ -7,6 +7,9 @@
  *   npm run bench -- --quick            small samples, for development
  *   npm run bench -- --skip-bundles     only the database part (or --skip-db: only bundles and cold imports)
  *   npm run bench -- --json out.json    also write the JSON report to a file
+ *   npm run bench -- --statements [--only text]
+ *                                       SQL statements per request only: small volume, a few samples, no bundles,
+ *                                       the statements of each request printed (for working on a route's SQL)
  *
  * PostgreSQL: a throwaway embedded PostgreSQL 17 in a temp folder (default settings, fsync on), or, when
  * DATABASE_URL is set, a fresh database created on that server and dropped afterwards.
@@ -27,16 +30,20 @@ const option = (name: string) => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
 };
-const quick = flag('--quick');
-const skipBundles = flag('--skip-bundles');
+const statementsOnly = flag('--statements');
+const only = option('--only');
+const quick = flag('--quick') || statementsOnly;
+const skipBundles = flag('--skip-bundles') || statementsOnly;
 const skipDb = flag('--skip-db');
 const jsonPath = option('--json');
 
-const SIZES = quick
+const SIZES = statementsOnly
+  ? { readSamples: 2, readWarmup: 1, readBudgetMs: 1_000, writeSamples: 2, writeWarmup: 1 }
+  : quick
   ? { readSamples: 30, readWarmup: 5, readBudgetMs: 3_000, writeSamples: 6, writeWarmup: 2 }
   : { readSamples: 200, readWarmup: 10, readBudgetMs: 8_000, writeSamples: 30, writeWarmup: 3 };
 const COLD_RUNS = quick ? 3 : 7;
-const VOLUME = { accounts: 50, patients: 100_000 };
+const VOLUME = statementsOnly ? { accounts: 3, patients: 600 } : { accounts: 50, patients: 100_000 };
 
 const log = (message: string) => process.stderr.write(`${message}\n`);
 const round1 = (n: number) => Math.round(n * 10) / 10;
@@ -188,7 +195,10 @@ async function runDatabasePart(timed: <T>(name: string, work: () => Promise<T> |
     log(`generating ${VOLUME.patients.toLocaleString('en-US')} patients in ${VOLUME.accounts} clinics …`);
     const volume = await timed('seed', () => seedVolume(db, templates, VOLUME, log));
 
-    const scenarios = await buildScenarios({ url: gateway.url, db, idp: app.identityProvider, templates, sizes: SIZES });
+    const scenarios = (await buildScenarios({ url: gateway.url, db, idp: app.identityProvider, templates, sizes: SIZES })).filter(
+      // --only keeps the reads it names, but every write: writes are chained (invite → accept → answers …)
+      (s) => only === undefined || s.kind !== 'read' || s.label.includes(only),
+    );
     log(`${scenarios.length} request scenarios in ${BENCH_CLINIC} …`);
     // Reads first, against the generated volume as it is; EXPLAIN next, on the same data; then the writes (which
     // add patients, invites and sessions to the bench clinic).
@@ -197,6 +207,9 @@ async function runDatabasePart(timed: <T>(name: string, work: () => Promise<T> |
       for (const scenario of list) {
         const result = await runScenario(gateway.url, scenario);
         log(`  ${result.label}: p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, ${result.statements.median} statements${result.failures ? `, ${result.failures} FAILED: ${result.firstFailure}` : ''}`);
+        if (statementsOnly && (only === undefined || result.label.includes(only))) {
+          for (const statement of result.sampleStatements) log(`      ${statement.sql.replace(/\s+/g, ' ').trim().slice(0, 240)}`);
+        }
         out.push(result);
       }
       return out;

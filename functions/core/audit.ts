@@ -3,7 +3,7 @@ import { actorId } from './auth/actor.ts';
 import type { Db } from './db.ts';
 import type { AuditActorType } from './database.ts';
 import { asUuid } from './sql.ts';
-import { sql, type RawBuilder, type UpdateQueryBuilder } from 'kysely';
+import { sql, type DeleteQueryBuilder, type InsertQueryBuilder, type RawBuilder, type UpdateQueryBuilder } from 'kysely';
 
 export interface AuditEntry {
   /** What happened, `<resource>.<verb>`: `patient.read`, `patient.update`, `chat_session.answer` … */
@@ -19,10 +19,12 @@ export interface AuditContext {
   requestId: string;
 }
 
-/** The audit row a repository write records along with its change (see `updateWithAudit`). */
+/** The audit row a repository write records along with its change (see `writeWithAudit`). */
 export interface AuditFor {
   context: AuditContext;
   entry: AuditEntry;
+  /** Column of the changed row that is the audited resource's id, for ids the database generates (`'id'`). */
+  resourceIdColumn?: string;
 }
 
 function actorType(actor: Actor): AuditActorType {
@@ -64,25 +66,34 @@ export async function recordAudit(db: Db, context: AuditContext, entries: AuditE
  * a change and its audit row then happen in one statement, and no audit row is written when the change
  * matched nothing.
  */
-export function auditInsertFrom(from: string, context: AuditContext, entry: AuditEntry): RawBuilder<unknown> {
+export function auditInsertFrom(from: string, context: AuditContext, entry: AuditEntry, resourceIdColumn?: string): RawBuilder<unknown> {
   const row = auditRow(context, entry);
+  const resourceId = resourceIdColumn ? sql`${sql.ref(`${from}.${resourceIdColumn}`)}::text` : row.resource_id;
   return sql`insert into audit_events (account_id, actor_type, actor_id, action, resource_type, resource_id, patient_id, request_id)
-    select ${row.account_id}, ${row.actor_type}, ${row.actor_id}, ${row.action}, ${row.resource_type}, ${row.resource_id}, ${row.patient_id}, ${row.request_id}
+    select ${row.account_id}, ${row.actor_type}, ${row.actor_id}, ${row.action}, ${row.resource_type}, ${resourceId}, ${row.patient_id}, ${row.request_id}
     from ${sql.table(from)}`;
 }
 
+/** A data-modifying query whose `returning…()` rows are the changed rows. */
+export type ReturningWrite<O> = UpdateQueryBuilder<any, any, any, O> | InsertQueryBuilder<any, any, O> | DeleteQueryBuilder<any, any, O>;
+
 /**
- * Runs an UPDATE (built with `returningAll()`) and its audit row as one statement (writable CTEs): the
- * change and its audit row are atomic without a transaction (no BEGIN/COMMIT round trips), and no audit
- * row is written when the update matched nothing. Returns the updated row, undefined when none matched.
+ * Runs an INSERT, UPDATE or DELETE (built with `returning…()`) and one audit row per changed row as one statement
+ * (writable CTEs): the change and its audit are atomic without a transaction (no BEGIN/COMMIT round trips, each of
+ * which is a Data API call), and nothing is audited when the write changed nothing. Returns the changed rows.
  */
-export async function updateWithAudit<O>(db: Db, update: UpdateQueryBuilder<any, any, any, O>, audit: AuditFor): Promise<O | undefined> {
+export async function writeAllWithAudit<O>(db: Db, write: ReturningWrite<O>, audit: AuditFor): Promise<O[]> {
   const { rows } = await sql<O>`
-    with w as (${update}), audited as (
-      ${auditInsertFrom('w', audit.context, audit.entry)}
+    with w as (${write}), audited as (
+      ${auditInsertFrom('w', audit.context, audit.entry, audit.resourceIdColumn)}
       returning id
     )
     select * from w
   `.execute(db);
-  return rows[0];
+  return rows;
+}
+
+/** `writeAllWithAudit` for a write of at most one row: the row, or undefined when the write matched nothing. */
+export async function writeWithAudit<O>(db: Db, write: ReturningWrite<O>, audit: AuditFor): Promise<O | undefined> {
+  return (await writeAllWithAudit(db, write, audit))[0];
 }

@@ -1,5 +1,5 @@
 import { sql, type Selectable } from 'kysely';
-import { updateWithAudit, type AuditFor } from '../core/audit.ts';
+import { writeWithAudit, type AuditFor } from '../core/audit.ts';
 import type { Db } from '../core/db.ts';
 import type { EligibilityResultsTable } from '../core/database.ts';
 import { asJson, asUuid, dbNow, instantText, keysetAfter } from '../core/sql.ts';
@@ -56,7 +56,7 @@ export async function reviewResult(db: Db, id: string, review: { providerId: str
     .where('id', '=', asUuid(id))
     .where('provider_reviewed', '=', false)
     .returningAll();
-  return updateWithAudit(db, update, audit);
+  return writeWithAudit(db, update, audit);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { sql, type Selectable } from 'kysely';
-import { updateWithAudit, type AuditFor } from '../core/audit.ts';
+import { writeWithAudit, type AuditFor } from '../core/audit.ts';
 import type { Db } from '../core/db.ts';
 import type { InviteStatus, InvitesTable } from '../core/database.ts';
 import { asTimestamptz, asUuid, dbNow, instantText, keysetAfter } from '../core/sql.ts';
@@ -99,7 +99,7 @@ export async function revokeInvite(db: Db, id: string, audit: AuditFor): Promise
     .set((eb) => ({ status: 'revoked', revoked_at: dbNow(), lifecycle_version: eb('lifecycle_version', '+', 1) }))
     .where('id', '=', asUuid(id))
     .returningAll();
-  return updateWithAudit(db, update, audit);
+  return writeWithAudit(db, update, audit);
 }
 
 export async function markInviteCompleted(db: Db, id: string): Promise<void> {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Selectable } from 'kysely';
-import { updateWithAudit, type AuditFor } from '../core/audit.ts';
+import { writeWithAudit, type AuditFor } from '../core/audit.ts';
 import type { Db } from '../core/db.ts';
 import type { LabOrderStatus, LabOrdersTable, LabReportStatus, LabResultsTable } from '../core/database.ts';
 import { asJson, asUuid, dbNow, instantText, keysetAfter } from '../core/sql.ts';
@@ -296,7 +296,7 @@ export async function reviewResult(db: Db, id: string, review: { reviewerId: str
     .where('id', '=', asUuid(id))
     .where('status', '=', 'available')
     .returningAll();
-  return updateWithAudit(db, update, audit);
+  return writeWithAudit(db, update, audit);
 }
 
 /** Claims the "result available" notification of one version: true exactly once. */

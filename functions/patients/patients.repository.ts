@@ -1,5 +1,5 @@
 import { sql, type Selectable } from 'kysely';
-import { updateWithAudit, type AuditFor } from '../core/audit.ts';
+import { writeWithAudit, type AuditFor } from '../core/audit.ts';
 import type { Db } from '../core/db.ts';
 import type { PatientStatus, PatientsTable } from '../core/database.ts';
 import { asDate, asTimestamptz, asUuid, dbNow, instantText, keysetAfter } from '../core/sql.ts';
@@ -137,7 +137,7 @@ export async function updatePatient(
   changes: PatientChanges,
   audit: AuditFor,
 ): Promise<PatientRow | undefined> {
-  return updateWithAudit(db, patientUpdate(db, id, accountId, changes), audit);
+  return writeWithAudit(db, patientUpdate(db, id, accountId, changes), audit);
 }
 
 /** Active clinicians of an account by id or e-mail, to validate `providerId` / `provider_email`. */

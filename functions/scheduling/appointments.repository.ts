@@ -1,5 +1,5 @@
 import { sql, type Selectable } from 'kysely';
-import { updateWithAudit, type AuditFor } from '../core/audit.ts';
+import { writeWithAudit, type AuditFor } from '../core/audit.ts';
 import type { Db } from '../core/db.ts';
 import type { AppointmentsTable } from '../core/database.ts';
 import { asDate, asTime, asTimestamptz, asUuid, dbNow, keysetAfter } from '../core/sql.ts';
@@ -151,7 +151,7 @@ export async function updateAppointment(
     })
     .where('id', '=', asUuid(id))
     .returningAll();
-  return updateWithAudit(db, update, audit);
+  return writeWithAudit(db, update, audit);
 }
 
 /** Scheduled appointments of these clinicians that overlap [fromMs, toMs). */

@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import { updateWithAudit, type AuditFor } from '../core/audit.ts';
+import { writeWithAudit, type AuditFor } from '../core/audit.ts';
 import type { Db } from '../core/db.ts';
 import type { UserRole, UserStatus, UsersTable } from '../core/database.ts';
 import { asUuid, dbNow, keysetAfter } from '../core/sql.ts';
@@ -77,7 +77,7 @@ export async function updateUser(
     })
     .where('id', '=', asUuid(id))
     .returningAll();
-  return updateWithAudit(db, update, audit);
+  return writeWithAudit(db, update, audit);
 }
 
 export async function lockAccountForSeatCheck(db: Db, accountId: string): Promise<{ max_users: number | null; status: string } | undefined> {
