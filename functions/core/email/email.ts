@@ -1,7 +1,7 @@
-import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import type { Db } from '../db.ts';
 import { isLocalMode, optionalConfig } from '../config.ts';
 import { asJson, asUuid } from '../sql.ts';
+import { callAws, SES_V2 } from '../aws/aws-api.ts';
 
 export interface EmailAttachment {
   filename: string;
@@ -43,27 +43,22 @@ export async function sendEmail(db: Db, email: OutgoingEmail): Promise<void> {
     .execute();
 }
 
-let ses: SESv2Client | undefined;
-
-async function sendWithSes(email: OutgoingEmail): Promise<string | null> {
+/** SES v2 SendEmail (https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_SendEmail.html); blobs are base64 in JSON. */
+export async function sendWithSes(email: OutgoingEmail): Promise<string | null> {
   const from = optionalConfig('EMAIL_FROM');
   if (!from) throw new Error('EMAIL_FROM is not configured');
-  ses ??= new SESv2Client({});
   const content = {
     Simple: {
       Subject: { Data: email.subject, Charset: 'UTF-8' },
       Body: { Text: { Data: email.text, Charset: 'UTF-8' }, Html: { Data: email.html, Charset: 'UTF-8' } },
       ...(email.attachments?.length
-        ? {
-            Attachments: email.attachments.map((a) => ({
-              FileName: a.filename,
-              ContentType: a.contentType,
-              RawContent: Buffer.from(a.content, 'base64'),
-            })),
-          }
+        ? { Attachments: email.attachments.map((a) => ({ FileName: a.filename, ContentType: a.contentType, RawContent: a.content })) }
         : {}),
     },
   };
-  const result = await ses.send(new SendEmailCommand({ FromEmailAddress: from, Destination: { ToAddresses: [email.to] }, Content: content }));
+  const result = await callAws<{ MessageId?: string }>(SES_V2, {
+    path: '/v2/email/outbound-emails',
+    body: { FromEmailAddress: from, Destination: { ToAddresses: [email.to] }, Content: content },
+  });
   return result.MessageId ?? null;
 }
