@@ -13,6 +13,7 @@ import * as m011 from './011_scheduling.ts';
 import * as m012 from './012_eligibility_review.ts';
 import * as m013 from './013_lab_workflow.ts';
 import * as m014 from './014_read_paths.ts';
+import * as m015 from './015_list_indexes.ts';
 
 /** Every migration, by name, in order. A test checks that each file in this folder is registered here. */
 export const migrations: Record<string, Migration> = {
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   '012_eligibility_review': m012,
   '013_lab_workflow': m013,
   '014_read_paths': m014,
+  '015_list_indexes': m015,
 };

@@ -26,6 +26,7 @@ const TABLES_BY_MIGRATION: Record<string, string[]> = {
   '012_eligibility_review': [],
   '013_lab_workflow': ['labs', 'lab_tests', 'webhook_deliveries'],
   '014_read_paths': [],
+  '015_list_indexes': [],
 };
 const NAMES = Object.keys(migrations);
 
