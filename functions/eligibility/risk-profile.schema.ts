@@ -56,6 +56,11 @@ export const CANCER_TYPES = ['breast', 'ovarian', 'pancreatic', 'prostate', 'gas
 export type CancerType = (typeof CANCER_TYPES)[number];
 
 export const MIN_PATIENT_AGE = 18;
+
+/** A woman who never gave birth has no age at first live birth (RiskProfile `reproductive` and BCRAT input alike). */
+export const firstBirthAgreesWithParity = (reproductive: { nulliparous: boolean | null; ageAtFirstLiveBirth: number | null }): boolean =>
+  !(reproductive.nulliparous === true && reproductive.ageAtFirstLiveBirth !== null);
+export const NULLIPAROUS_WITH_FIRST_BIRTH = 'A nulliparous patient has no age at first live birth';
 export const MAX_AGE = 110;
 
 /** `null` or omitted = unknown; parsed as `null`. */
@@ -232,10 +237,7 @@ export const RiskProfileSchema = v.pipe(
           nulliparous: unknownable(v.boolean()),
         }),
         v.forward(
-          v.check(
-            (reproductive) => !(reproductive.nulliparous === true && reproductive.ageAtFirstLiveBirth !== null),
-            'A nulliparous patient has no age at first live birth',
-          ),
+          v.check((reproductive) => firstBirthAgreesWithParity(reproductive), NULLIPAROUS_WITH_FIRST_BIRTH),
           ['ageAtFirstLiveBirth'],
         ),
       ),

@@ -3,7 +3,7 @@
  * describes it, over the NCI constants in data/bcrat-constants.json. Pure: no I/O.
  */
 import * as v from 'valibot';
-import type { RiskProfile } from '../eligibility/risk-profile.schema.ts';
+import { firstBirthAgreesWithParity, NULLIPAROUS_WITH_FIRST_BIRTH, type RiskProfile } from '../eligibility/risk-profile.schema.ts';
 import type { RiskModel } from './risk-model.ts';
 import {
   BCRAT_RACES,
@@ -41,10 +41,7 @@ export const BcratInputSchema = v.pipe(
     chestRadiationBefore30: unknownable(v.boolean()),
   }),
   v.forward(
-    v.check(
-      (input) => !(input.nulliparous === true && input.ageAtFirstLiveBirth !== null),
-      'A nulliparous woman has no age at first live birth',
-    ),
+    v.check((reproductive) => firstBirthAgreesWithParity(reproductive), NULLIPAROUS_WITH_FIRST_BIRTH),
     ['ageAtFirstLiveBirth'],
   ),
   v.forward(
