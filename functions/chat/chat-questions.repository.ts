@@ -1,4 +1,5 @@
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
+import { auditInsertFor, writeWithAudit, type AuditFor } from '../core/audit.ts';
 import type { Db } from '../core/db.ts';
 import type { ChatQuestionsTable } from '../core/database.ts';
 import { asJson, dbNow } from '../core/sql.ts';
@@ -61,12 +62,30 @@ export async function loadBankRows(db: Db, version: string): Promise<ChatQuestio
   return db.selectFrom('chat_questions').selectAll().where('bank_version', '=', version).orderBy('position').orderBy('id').execute();
 }
 
-export async function insertQuestion(db: Db, version: string, position: number, question: Question, isActive: boolean): Promise<ChatQuestionRow> {
-  return db
+/**
+ * Inserts a question and its audit row in one statement. With `after`, the new question is active and joins the
+ * flow: that question, rewritten to lead to it, is saved by the same statement. Without, it is an inactive draft.
+ */
+export async function insertQuestion(
+  db: Db,
+  version: string,
+  position: number,
+  question: Question,
+  after: { id: number; question: Question } | undefined,
+  audit: AuditFor,
+): Promise<ChatQuestionRow> {
+  const insert = db
     .insertInto('chat_questions')
-    .values({ ...columns(question), bank_version: version, position, is_active: isActive })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+    .values({ ...columns(question), bank_version: version, position, is_active: after !== undefined })
+    .returningAll();
+  const relink = after ? sql`, relinked as (${questionUpdate(db, after.id, after.question, true)})` : sql``;
+  const { rows } = await sql<ChatQuestionRow>`
+    with w as (${insert})${relink}, audited as (${auditInsertFor('w', { ...audit, resourceIdColumn: 'id' })})
+    select * from w
+  `.execute(db);
+  const [row] = rows;
+  if (!row) throw new Error('The question insert returned no row');
+  return row;
 }
 
 /** Seeds a bank version once; existing rows (possibly edited by a super_admin) are left alone. */
@@ -80,11 +99,15 @@ export async function insertBankIfMissing(db: Db, version: string, questions: re
   return rows.length;
 }
 
-export async function updateQuestion(db: Db, id: number, question: Question, isActive: boolean): Promise<ChatQuestionRow> {
+function questionUpdate(db: Db, id: number, question: Question, isActive: boolean) {
   return db
     .updateTable('chat_questions')
     .set({ ...columns(question), is_active: isActive, updated_at: dbNow() })
     .where('id', '=', id)
-    .returningAll()
-    .executeTakeFirstOrThrow();
+    .returningAll();
+}
+
+/** Updates a question and writes its audit row in one statement; undefined (and no audit row) when there is no such question. */
+export async function updateQuestion(db: Db, id: number, question: Question, isActive: boolean, audit: AuditFor): Promise<ChatQuestionRow | undefined> {
+  return writeWithAudit(db, questionUpdate(db, id, question, isActive), audit);
 }

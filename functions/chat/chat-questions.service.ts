@@ -1,5 +1,5 @@
 import type { StaffActor } from '../core/auth/actor.ts';
-import { recordAudit, type AuditContext } from '../core/audit.ts';
+import type { AuditContext, AuditEntry } from '../core/audit.ts';
 import type { Db } from '../core/db.ts';
 import { notFound, unprocessable } from '../core/errors.ts';
 import * as repo from './chat-questions.repository.ts';
@@ -12,6 +12,9 @@ interface Context extends AuditContext {
 }
 
 export type QuestionInput = Omit<Question, 'next'> & { next?: Question['next'] };
+
+/** A question-bank change; the bank is platform-wide, so the event belongs to no account. */
+const questionAudit = (action: string, id?: number): AuditEntry => ({ action, resourceType: 'chat_question', resourceId: id === undefined ? null : String(id), accountId: null });
 
 /** What a patient is shown of a question. */
 export function askedQuestion(q: repo.StoredQuestion) {
@@ -78,12 +81,8 @@ export async function createQuestion(db: Db, context: Context, input: QuestionIn
     if (dangling.length) throw unprocessable('Unknown next question', dangling.map((k) => ({ field: 'body.next', message: `No question ${k}` })));
   }
   const position = Math.max(0, ...bank.all.map((q) => q.position)) + 1;
-  const created = await db.transaction().execute(async (trx) => {
-    const row = await repo.insertQuestion(trx, bank.version, position, question, predecessor !== undefined);
-    if (predecessor) await repo.updateQuestion(trx, predecessor.id, changes.get(predecessor.key) as Question, true);
-    await recordAudit(trx, context, [{ action: 'chat_question.create', resourceType: 'chat_question', resourceId: String(row.id), accountId: null }]);
-    return row;
-  });
+  const after = predecessor && { id: predecessor.id, question: changes.get(predecessor.key) as Question };
+  const created = await repo.insertQuestion(db, bank.version, position, question, after, { context, entry: questionAudit('chat_question.create') });
   forgetBank(bank.version);
   return toQuestionDto(repo.toStoredQuestion(created));
 }
@@ -97,11 +96,8 @@ export async function updateQuestion(db: Db, context: Context, id: number, input
   const updated: Question = { ...stripStorage(existing), ...fields } as Question;
   const active = isActive ?? existing.isActive;
   assertSoundGraph(bank, new Map([[existing.key, active ? updated : null]]));
-  const row = await db.transaction().execute(async (trx) => {
-    const saved = await repo.updateQuestion(trx, id, updated, active);
-    await recordAudit(trx, context, [{ action: 'chat_question.update', resourceType: 'chat_question', resourceId: String(id), accountId: null }]);
-    return saved;
-  });
+  const row = await repo.updateQuestion(db, id, updated, active, { context, entry: questionAudit('chat_question.update', id) });
+  if (!row) throw notFound('Question');
   forgetBank(bank.version);
   return toQuestionDto(repo.toStoredQuestion(row));
 }

@@ -25,6 +25,10 @@ export interface AuditFor {
   entry: AuditEntry;
   /** Column of the changed row that is the audited resource's id, for ids the database generates (`'id'`). */
   resourceIdColumn?: string;
+  /** Column of the changed row that is the patient concerned, when that differs from row to row (`'id'` of patients). */
+  patientIdColumn?: string;
+  /** Column of the changed row that is its tenant, when the statement itself decides it (a super_admin's write). */
+  accountIdColumn?: string;
 }
 
 function actorType(actor: Actor): AuditActorType {
@@ -67,10 +71,18 @@ export async function recordAudit(db: Db, context: AuditContext, entries: AuditE
  * matched nothing.
  */
 export function auditInsertFrom(from: string, context: AuditContext, entry: AuditEntry, resourceIdColumn?: string): RawBuilder<unknown> {
-  const row = auditRow(context, entry);
-  const resourceId = resourceIdColumn ? sql`${sql.ref(`${from}.${resourceIdColumn}`)}::text` : row.resource_id;
+  return auditInsertFor(from, { context, entry, resourceIdColumn });
+}
+
+/** `auditInsertFrom` whose resource id, patient and tenant may each come from a column of `from` (see `AuditFor`). */
+export function auditInsertFor(from: string, audit: AuditFor): RawBuilder<unknown> {
+  const row = auditRow(audit.context, audit.entry);
+  const column = (name: string) => sql.ref(`${from}.${name}`);
+  const accountId = audit.accountIdColumn ? column(audit.accountIdColumn) : row.account_id;
+  const resourceId = audit.resourceIdColumn ? sql`${column(audit.resourceIdColumn)}::text` : row.resource_id;
+  const patientId = audit.patientIdColumn ? column(audit.patientIdColumn) : row.patient_id;
   return sql`insert into audit_events (account_id, actor_type, actor_id, action, resource_type, resource_id, patient_id, request_id)
-    select ${row.account_id}, ${row.actor_type}, ${row.actor_id}, ${row.action}, ${row.resource_type}, ${resourceId}, ${row.patient_id}, ${row.request_id}
+    select ${accountId}, ${row.actor_type}, ${row.actor_id}, ${row.action}, ${row.resource_type}, ${resourceId}, ${patientId}, ${row.request_id}
     from ${sql.table(from)}`;
 }
 
@@ -85,7 +97,7 @@ export type ReturningWrite<O> = UpdateQueryBuilder<any, any, any, O> | InsertQue
 export async function writeAllWithAudit<O>(db: Db, write: ReturningWrite<O>, audit: AuditFor): Promise<O[]> {
   const { rows } = await sql<O>`
     with w as (${write}), audited as (
-      ${auditInsertFrom('w', audit.context, audit.entry, audit.resourceIdColumn)}
+      ${auditInsertFor('w', audit)}
       returning id
     )
     select * from w

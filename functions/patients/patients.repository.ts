@@ -1,5 +1,5 @@
 import { sql, type Selectable } from 'kysely';
-import { writeWithAudit, type AuditFor } from '../core/audit.ts';
+import { writeAllWithAudit, writeWithAudit, type AuditFor } from '../core/audit.ts';
 import type { Db } from '../core/db.ts';
 import type { PatientStatus, PatientsTable } from '../core/database.ts';
 import { asDate, asTimestamptz, asUuid, dbNow, instantText, keysetAfter } from '../core/sql.ts';
@@ -77,25 +77,26 @@ function insertValues(values: PatientValues) {
   };
 }
 
-/** Inserts a patient; undefined when a patient with the same identity key already exists in the account. */
-export async function insertPatient(db: Db, values: PatientValues): Promise<PatientRow | undefined> {
-  return db
-    .insertInto('patients')
-    .values(insertValues(values))
-    .onConflict((oc) => oc.columns(['account_id', 'import_key']).where('import_key', 'is not', null).doNothing())
-    .returningAll()
-    .executeTakeFirst();
-}
-
-/** Bulk insert for imports: returns the rows created; rows whose key exists are skipped. */
-export async function insertPatients(db: Db, rows: PatientValues[]): Promise<PatientRow[]> {
-  if (rows.length === 0) return [];
+function insertSkippingKnownKeys(db: Db, rows: PatientValues[]) {
   return db
     .insertInto('patients')
     .values(rows.map(insertValues))
     .onConflict((oc) => oc.columns(['account_id', 'import_key']).where('import_key', 'is not', null).doNothing())
-    .returningAll()
-    .execute();
+    .returningAll();
+}
+
+/** Inserts a patient; undefined when a patient with the same identity key already exists in the account. */
+export async function insertPatient(db: Db, values: PatientValues): Promise<PatientRow | undefined> {
+  return insertSkippingKnownKeys(db, [values]).executeTakeFirst();
+}
+
+/**
+ * Inserts patients and an audit row for each one created, in one statement; returns the rows created (those
+ * whose identity key already exists in the account are skipped).
+ */
+export async function insertAuditedPatients(db: Db, rows: PatientValues[], audit: AuditFor): Promise<PatientRow[]> {
+  if (rows.length === 0) return [];
+  return writeAllWithAudit(db, insertSkippingKnownKeys(db, rows), { ...audit, resourceIdColumn: 'id', patientIdColumn: 'id' });
 }
 
 export async function findByImportKeys(db: Db, accountId: string, keys: string[]): Promise<Pick<PatientRow, 'id' | 'import_key'>[]> {

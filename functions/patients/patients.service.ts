@@ -38,6 +38,9 @@ const patientAudit = (action: string, row: { id: string; account_id: string }): 
   accountId: row.account_id,
 });
 
+/** The audit entry of patients being created: their ids come from the database (`resourceIdColumn`). */
+const newPatientAudit = (action: string, accountId: string): AuditEntry => ({ action, resourceType: 'patient', accountId });
+
 /** The account a new patient joins: the caller's own; a super_admin must name one. */
 function owningAccount(actor: StaffActor, requested: string | undefined, field: string): string {
   const scope = tenantScope(actor);
@@ -77,21 +80,19 @@ export async function listPatients(db: Db, context: StaffContext, query: ListPat
 export async function createPatient(db: Db, context: StaffContext, input: CreatePatientInput) {
   const accountId = owningAccount(context.actor, input.accountId, 'body.accountId');
   await checkProvider(db, accountId, input.providerId);
-  return db.transaction().execute(async (trx) => {
-    const values = {
-      accountId,
-      firstName: input.firstName,
-      lastName: input.lastName,
-      email: input.email ?? null,
-      phone: input.phone ?? null,
-      dateOfBirth: input.dateOfBirth ?? null,
-      providerId: input.providerId ?? null,
-    };
-    const row = await repo.insertPatient(trx, { ...values, importKey: patientIdentityKey(values) });
-    if (!row) throw conflict('A patient with the same e-mail, last name and date of birth already exists in this account');
-    await recordAudit(trx, context, [patientAudit('patient.create', row)]);
-    return toPatientDto(row);
-  });
+  const values = {
+    accountId,
+    firstName: input.firstName,
+    lastName: input.lastName,
+    email: input.email ?? null,
+    phone: input.phone ?? null,
+    dateOfBirth: input.dateOfBirth ?? null,
+    providerId: input.providerId ?? null,
+  };
+  const audit = { context, entry: newPatientAudit('patient.create', accountId) };
+  const [row] = await repo.insertAuditedPatients(db, [{ ...values, importKey: patientIdentityKey(values) }], audit);
+  if (!row) throw conflict('A patient with the same e-mail, last name and date of birth already exists in this account');
+  return toPatientDto(row);
 }
 
 export async function getPatient(db: Db, context: StaffContext, patientId: string) {
@@ -137,6 +138,9 @@ export async function archivePatient(db: Db, context: StaffContext, patientId: s
   return toPatientDto(row);
 }
 
+/** Rows per insert statement of an import. */
+const IMPORT_CHUNK_ROWS = 500;
+
 type ReportRow = { row: number; status: 'created' | 'duplicate' | 'invalid'; patientId?: string; errors?: { field: string; message: string }[] };
 
 /**
@@ -176,42 +180,45 @@ export async function importPatients(db: Db, context: StaffContext, input: { bod
     candidates.push({ row: p.row, values: { ...values, importKey: patientIdentityKey(values) } });
   }
 
-  await db.transaction().execute(async (trx) => {
-    const seen = new Set<string>();
-    const fresh: typeof candidates = [];
-    for (const c of candidates) {
-      const key = c.values.importKey as string;
-      if (seen.has(key)) report.set(c.row, { row: c.row, status: 'duplicate' });
-      else {
-        seen.add(key);
-        fresh.push(c);
-      }
+  const seen = new Set<string>();
+  const fresh: typeof candidates = [];
+  for (const c of candidates) {
+    const key = c.values.importKey as string;
+    if (seen.has(key)) report.set(c.row, { row: c.row, status: 'duplicate' });
+    else {
+      seen.add(key);
+      fresh.push(c);
     }
+  }
+  const chunks: (typeof fresh)[] = [];
+  for (let i = 0; i < fresh.length; i += IMPORT_CHUNK_ROWS) chunks.push(fresh.slice(i, i + IMPORT_CHUNK_ROWS));
+  const audit = { context, entry: newPatientAudit('patient.import', accountId) };
+  const save = async (trx: Db) => {
     const createdRows: repo.PatientRow[] = [];
-    for (let i = 0; i < fresh.length; i += 500) {
-      createdRows.push(...(await repo.insertPatients(trx, fresh.slice(i, i + 500).map((c) => c.values))));
-    }
+    for (const chunk of chunks) createdRows.push(...(await repo.insertAuditedPatients(trx, chunk.map((c) => c.values), audit)));
     const createdByKey = new Map(createdRows.map((r) => [r.import_key, r.id]));
     const missing = fresh.filter((c) => !createdByKey.has(c.values.importKey)).map((c) => c.values.importKey as string);
     const existingByKey = new Map<string | null, string>();
-    for (let i = 0; i < missing.length; i += 500) {
-      for (const r of await repo.findByImportKeys(trx, accountId, missing.slice(i, i + 500))) existingByKey.set(r.import_key, r.id);
+    for (let i = 0; i < missing.length; i += IMPORT_CHUNK_ROWS) {
+      for (const r of await repo.findByImportKeys(trx, accountId, missing.slice(i, i + IMPORT_CHUNK_ROWS))) existingByKey.set(r.import_key, r.id);
     }
-    for (const c of fresh) {
-      const createdId = createdByKey.get(c.values.importKey);
-      report.set(c.row, createdId
-        ? { row: c.row, status: 'created', patientId: createdId }
-        : { row: c.row, status: 'duplicate', patientId: existingByKey.get(c.values.importKey) });
+    return { createdByKey, existingByKey };
+  };
+  // Each chunk is one statement with its audit rows; an import of several chunks stays all-or-nothing.
+  const { createdByKey, existingByKey } = chunks.length > 1 ? await db.transaction().execute(save) : await save(db);
+  for (const c of fresh) {
+    const createdId = createdByKey.get(c.values.importKey);
+    report.set(c.row, createdId
+      ? { row: c.row, status: 'created', patientId: createdId }
+      : { row: c.row, status: 'duplicate', patientId: existingByKey.get(c.values.importKey) });
+  }
+  // Rows that repeat a key within the file point at the patient of their first occurrence.
+  for (const c of candidates) {
+    const entry = report.get(c.row);
+    if (entry?.status === 'duplicate' && !entry.patientId) {
+      entry.patientId = createdByKey.get(c.values.importKey) ?? existingByKey.get(c.values.importKey);
     }
-    // Rows that repeat a key within the file point at the patient of their first occurrence.
-    for (const c of candidates) {
-      const entry = report.get(c.row);
-      if (entry?.status === 'duplicate' && !entry.patientId) {
-        entry.patientId = createdByKey.get(c.values.importKey) ?? existingByKey.get(c.values.importKey);
-      }
-    }
-    await recordAudit(trx, context, createdRows.map((r) => patientAudit('patient.import', r)));
-  });
+  }
 
   const rows = [...report.values()].sort((a, b) => a.row - b.row);
   return {

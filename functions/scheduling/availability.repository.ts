@@ -1,4 +1,5 @@
 import { sql, type Selectable } from 'kysely';
+import { auditInsertFor, type AuditFor } from '../core/audit.ts';
 import type { Db } from '../core/db.ts';
 import type { RecurringAvailabilityTable } from '../core/database.ts';
 import { asDate, asJson, asTime, asUuid, isoDate } from '../core/sql.ts';
@@ -15,8 +16,7 @@ export interface ClinicianRow {
   account_id: string;
 }
 
-/** An active clinician; scoped to `accountId` unless it is null (super_admin). */
-export async function findClinician(db: Db, id: string, accountId: string | null): Promise<ClinicianRow | undefined> {
+function clinicianQuery(db: Db, id: string, accountId: string | null) {
   let query = db
     .selectFrom('users')
     .select(['id', 'account_id'])
@@ -25,8 +25,23 @@ export async function findClinician(db: Db, id: string, accountId: string | null
     .where('status', '=', 'active')
     .where('account_id', 'is not', null);
   if (accountId) query = query.where('account_id', '=', asUuid(accountId));
-  const row = await query.executeTakeFirst();
-  return row ? { id: row.id, account_id: row.account_id as string } : undefined;
+  return query;
+}
+
+const toClinician = (row: { id: string; account_id: string | null } | undefined): ClinicianRow | undefined =>
+  row ? { id: row.id, account_id: row.account_id as string } : undefined;
+
+/** An active clinician; scoped to `accountId` unless it is null (super_admin). */
+export async function findClinician(db: Db, id: string, accountId: string | null): Promise<ClinicianRow | undefined> {
+  return toClinician(await clinicianQuery(db, id, accountId).executeTakeFirst());
+}
+
+/**
+ * `findClinician` that also locks the clinician's user row for the rest of the transaction, so that two
+ * concurrent saves of a pattern are applied one after the other instead of interleaving their deletes and inserts.
+ */
+export async function lockClinician(db: Db, id: string, accountId: string | null): Promise<ClinicianRow | undefined> {
+  return toClinician(await clinicianQuery(db, id, accountId).forNoKeyUpdate().executeTakeFirst());
 }
 
 export async function listClinicianIds(db: Db, accountId: string): Promise<string[]> {
@@ -86,14 +101,12 @@ export async function findPatterns(db: Db, clinicianIds: readonly string[]): Pro
 }
 
 /**
- * Replaces a clinician's pattern. The clinician's user row is locked first, so two concurrent saves are
- * applied one after the other instead of interleaving their deletes and inserts.
+ * Replaces a clinician's pattern and writes one audit row, in one statement. Run it after `lockClinician` in the
+ * same transaction: the statement then starts after any concurrent save committed, and deletes its rows too.
  */
-export async function replacePattern(db: Db, clinicianId: string, pattern: AvailabilityPattern): Promise<AvailabilityRow[]> {
-  await db.selectFrom('users').select('id').where('id', '=', asUuid(clinicianId)).forNoKeyUpdate().executeTakeFirst();
-  await db.deleteFrom('recurring_availability').where('clinician_id', '=', asUuid(clinicianId)).execute();
+export async function replacePattern(db: Db, clinicianId: string, pattern: AvailabilityPattern, audit: AuditFor): Promise<AvailabilityRow[]> {
   const rules = pattern.rules.length > 0 ? pattern.rules : [{ daysOfWeek: [], timeSlots: [] }];
-  return db
+  const insert = db
     .insertInto('recurring_availability')
     .values(
       rules.map((rule) => ({
@@ -110,8 +123,16 @@ export async function replacePattern(db: Db, clinicianId: string, pattern: Avail
         slot_minutes: pattern.slotMinutes,
       })),
     )
-    .returningAll()
-    .execute();
+    .returningAll();
+  // The delete sees only the rows from before this statement, never the ones it inserts.
+  const { rows } = await sql<AvailabilityRow>`
+    with replaced as (${db.deleteFrom('recurring_availability').where('clinician_id', '=', asUuid(clinicianId))}),
+    saved as (${insert}),
+    change as (select 1),
+    audited as (${auditInsertFor('change', audit)})
+    select * from saved
+  `.execute(db);
+  return rows;
 }
 
 /** The demo pattern: weekdays 09:00–16:00, 30-minute slots, New York time. */

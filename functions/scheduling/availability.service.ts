@@ -1,6 +1,6 @@
 import type { PatientActor, StaffActor } from '../core/auth/actor.ts';
 import { tenantScope } from '../core/auth/actor.ts';
-import { recordAudit, type AuditContext } from '../core/audit.ts';
+import type { AuditContext } from '../core/audit.ts';
 import type { Db } from '../core/db.ts';
 import { forbidden, notFound, unprocessable, type FieldError } from '../core/errors.ts';
 import { decodeCursor, toPage } from '../core/pagination.ts';
@@ -77,13 +77,12 @@ function patternOf(input: PutAvailabilityInput): AvailabilityPattern {
 
 /** Clinicians edit their own pattern; office staff and admins any clinician of their clinic. */
 export async function putAvailability(db: Db, context: SchedulingContext & { actor: StaffActor }, clinicianId: string, input: PutAvailabilityInput) {
-  const clinician = await requireClinician(db, context.actor, clinicianId);
-  if (context.actor.role === 'clinician' && context.actor.userId !== clinician.id) throw forbidden('Clinicians may change only their own availability');
-  const pattern = patternOf(input);
-  const rows = await db.transaction().execute(async (trx) => {
-    const saved = await repo.replacePattern(trx, clinician.id, pattern);
-    await recordAudit(trx, context, [{ action: 'availability.update', resourceType: 'recurring_availability', resourceId: clinician.id, accountId: clinician.account_id }]);
-    return saved;
+  const { clinician, rows } = await db.transaction().execute(async (trx) => {
+    const clinician = await repo.lockClinician(trx, clinicianId, tenantScope(context.actor));
+    if (!clinician) throw notFound('Clinician');
+    if (context.actor.role === 'clinician' && context.actor.userId !== clinician.id) throw forbidden('Clinicians may change only their own availability');
+    const entry = { action: 'availability.update', resourceType: 'recurring_availability', resourceId: clinician.id, accountId: clinician.account_id };
+    return { clinician, rows: await repo.replacePattern(trx, clinician.id, patternOf(input), { context, entry }) };
   });
   return toAvailabilityDto(clinician.id, repo.toPattern(rows));
 }

@@ -1,7 +1,7 @@
-import type { Selectable } from 'kysely';
+import type { ExpressionBuilder, Selectable } from 'kysely';
 import { writeWithAudit, type AuditFor } from '../core/audit.ts';
 import type { Db } from '../core/db.ts';
-import type { UserRole, UserStatus, UsersTable } from '../core/database.ts';
+import type { Database, UserRole, UserStatus, UsersTable } from '../core/database.ts';
 import { asUuid, dbNow, keysetAfter } from '../core/sql.ts';
 
 export type UserRow = Selectable<UsersTable>;
@@ -28,6 +28,14 @@ export async function listUsers(
   return query.orderBy('email').orderBy('id').limit(filter.limit + 1).execute();
 }
 
+/** The seats an account's users hold: everyone not deactivated. */
+const seatsOf = (eb: ExpressionBuilder<Database, 'accounts'>) =>
+  eb
+    .selectFrom('users')
+    .select((inner) => inner.fn.countAll<number>().as('n'))
+    .whereRef('users.account_id', '=', 'accounts.id')
+    .where('users.status', '!=', 'inactive');
+
 /** Users that hold a seat: everyone not deactivated. */
 export async function countSeats(db: Db, accountId: string): Promise<number> {
   const row = await db
@@ -39,23 +47,61 @@ export async function countSeats(db: Db, accountId: string): Promise<number> {
   return Number(row.n);
 }
 
+/**
+ * Locks the row of the account a new user joins (concurrent seat changes queue on it until commit) and reads
+ * what decides whether the user may be created. The seat count comes from this statement's snapshot, which may
+ * predate the lock: `insertUser` counts again.
+ */
+export async function lockAccountForNewUser(
+  db: Db,
+  accountId: string,
+  email: string,
+): Promise<{ max_users: number | null; seats: number; email_taken: boolean } | undefined> {
+  const row = await db
+    .selectFrom('accounts')
+    .select((eb) => [
+      'max_users',
+      seatsOf(eb).as('seats'),
+      eb.exists(eb.selectFrom('users').select('users.id').where('users.email', '=', email)).as('email_taken'),
+    ])
+    .where('id', '=', asUuid(accountId))
+    .forUpdate()
+    .executeTakeFirst();
+  return row && { max_users: row.max_users, seats: Number(row.seats), email_taken: Boolean(row.email_taken) };
+}
+
+/**
+ * Inserts a user and its audit row in one statement. A user of an account is inserted only while the account
+ * has a free seat, counted by this statement (so after `lockAccountForNewUser` took the lock): undefined when
+ * it has none.
+ */
 export async function insertUser(
   db: Db,
-  values: { email: string; cognitoSub: string; firstName: string; lastName: string; role: UserRole; accountId: string | null; status?: UserStatus },
-): Promise<UserRow> {
-  return db
+  values: { email: string; cognitoSub: string; firstName: string; lastName: string; role: UserRole; accountId: string | null },
+  audit: AuditFor,
+): Promise<UserRow | undefined> {
+  const row = {
+    email: values.email,
+    cognito_sub: values.cognitoSub,
+    first_name: values.firstName,
+    last_name: values.lastName,
+    role: values.role,
+    status: 'active' as const,
+  };
+  const accountId = values.accountId;
+  if (!accountId) return writeWithAudit(db, db.insertInto('users').values({ ...row, account_id: null }).returningAll(), audit);
+  const columns = Object.keys(row) as (keyof typeof row)[];
+  const withinSeats = db
+    .selectFrom('accounts')
+    .select((eb) => [...columns.map((column) => eb.val(row[column]).as(column)), 'accounts.id'])
+    .where('accounts.id', '=', asUuid(accountId))
+    .where((eb) => eb.or([eb('accounts.max_users', 'is', null), eb(seatsOf(eb), '<', eb.ref('accounts.max_users'))]));
+  const insert = db
     .insertInto('users')
-    .values({
-      email: values.email,
-      cognito_sub: values.cognitoSub,
-      first_name: values.firstName,
-      last_name: values.lastName,
-      role: values.role,
-      account_id: values.accountId ? asUuid(values.accountId) : null,
-      status: values.status ?? 'active',
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+    .columns([...columns, 'account_id'])
+    .expression(withinSeats)
+    .returningAll();
+  return writeWithAudit(db, insert, audit);
 }
 
 /** Updates a user and writes its audit row in one statement; undefined (and no audit row) when none matched. */

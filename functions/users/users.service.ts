@@ -1,7 +1,8 @@
 import type { StaffActor } from '../core/auth/actor.ts';
 import { tenantScope } from '../core/auth/actor.ts';
-import { recordAudit, type AuditContext } from '../core/audit.ts';
+import type { AuditContext } from '../core/audit.ts';
 import type { Db } from '../core/db.ts';
+import { sqlState, UNIQUE_VIOLATION } from '../core/db-errors.ts';
 import { conflict, forbidden, notFound, unprocessable } from '../core/errors.ts';
 import { decodeCursor, toPage } from '../core/pagination.ts';
 import { isoInstant } from '../core/sql.ts';
@@ -88,22 +89,41 @@ async function requireAccount(trx: Db, accountId: string, options: { takesSeat: 
   }
 }
 
+const emailTaken = () => conflict('A user with this e-mail already exists');
+const seatsFull = (maxUsers: number | null) => conflict(`The account has reached its limit of ${maxUsers} users`);
+
 export async function createUser(db: Db, context: Context, input: CreateUserInput) {
   const accountId = targetAccount(context.actor, input);
+  if (!accountId) {
+    if (await repo.findUserByEmail(db, input.email)) throw emailTaken();
+    return createIdentityAndUser(db, context, input, null);
+  }
+  // The account row stays locked until commit, across the identity creation, so that concurrent creates
+  // cannot both take the last seat.
   return db.transaction().execute(async (trx) => {
-    if (accountId) await requireAccount(trx, accountId, { takesSeat: true });
-    if (await repo.findUserByEmail(trx, input.email)) throw conflict('A user with this e-mail already exists');
-    const identities = identityProvider();
-    const { sub } = await identities.createUser({ email: input.email, role: input.role, accountId });
-    try {
-      const row = await repo.insertUser(trx, { ...input, cognitoSub: sub, accountId });
-      await recordAudit(trx, context, [userAudit('user.create', row)]);
-      return toUserDto(row);
-    } catch (error) {
-      await identities.deleteUser({ email: input.email });
-      throw error;
-    }
+    const account = await repo.lockAccountForNewUser(trx, accountId, input.email);
+    if (!account) throw unprocessable('Unknown account', [{ field: 'body.accountId', message: 'No such account' }]);
+    if (account.max_users !== null && account.seats >= account.max_users) throw seatsFull(account.max_users);
+    if (account.email_taken) throw emailTaken();
+    return createIdentityAndUser(trx, context, input, { id: accountId, maxUsers: account.max_users });
   });
+}
+
+/** Creates the identity, then the user row; the identity is deleted again when the row cannot be written. */
+async function createIdentityAndUser(db: Db, context: Context, input: CreateUserInput, account: { id: string; maxUsers: number | null } | null) {
+  const identities = identityProvider();
+  const accountId = account?.id ?? null;
+  const { sub } = await identities.createUser({ email: input.email, role: input.role, accountId });
+  try {
+    const audit = { context, entry: { action: 'user.create', resourceType: 'user', accountId }, resourceIdColumn: 'id' };
+    const row = await repo.insertUser(db, { ...input, cognitoSub: sub, accountId }, audit);
+    if (!row) throw seatsFull(account?.maxUsers ?? null);
+    return toUserDto(row);
+  } catch (error) {
+    await identities.deleteUser({ email: input.email });
+    if (sqlState(error) === UNIQUE_VIOLATION) throw emailTaken();
+    throw error;
+  }
 }
 
 export async function updateUser(db: Db, context: Context, id: string, input: UpdateUserInput) {

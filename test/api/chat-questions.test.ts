@@ -116,6 +116,10 @@ describe.each(DIALECTS)('question bank (%s)', (dialect) => {
     expect(created.body).toMatchObject({ key: 'height_cm', isActive: true, next: { rules: [], default: 'ashkenazi' } });
     expect((await byKey('age')).next.default).toBe('height_cm');
     expect(await questions()).toHaveLength(44);
+    const audit = await api().db.selectFrom('audit_events').selectAll().where('request_id', '=', created.headers.get('x-request-id') as string).execute();
+    expect(audit).toEqual([
+      expect.objectContaining({ action: 'chat_question.create', resource_type: 'chat_question', resource_id: String(created.body.id), account_id: null, actor_id: api().seed.users['superadmin@genascope.test'] }),
+    ]);
 
     const session = await providerSession();
     const atHeight = await answerSteps(api(), session.id, session.token, [['sex_at_birth', 'male'], ['age', 61]]);
@@ -158,6 +162,8 @@ describe.each(DIALECTS)('question bank (%s)', (dialect) => {
     });
     expect(draft.status).toBe(201);
     expect(draft.body.isActive).toBe(false);
+    const draftAudit = await api().db.selectFrom('audit_events').select(['action', 'resource_id']).where('request_id', '=', draft.headers.get('x-request-id') as string).execute();
+    expect(draftAudit).toEqual([{ action: 'chat_question.create', resource_id: String(draft.body.id) }]);
     const dangling = await api().request('POST', '/v1/chat-questions', {
       token,
       body: { key: 'drinker', text: 'Do you drink?', questionType: 'yes_no', allowUnknown: true, category: 'lifestyle', next: { rules: [], default: 'nowhere' } },

@@ -254,6 +254,22 @@ describe.each(DIALECTS)('patient import (%s)', (dialect) => {
     expect(await countPatients()).toBe(before + 2);
   });
 
+  test('an import of several insert chunks creates and audits every row once, and re-importing it finds each patient', async () => {
+    const rows = Array.from({ length: 1201 }, (_, i) => ({ first_name: 'Bulk', last_name: `Chunked${i}`, date_of_birth: '1966-06-06' }));
+    const before = await countPatients(demo());
+    const first = await importJson(STAFF, rows);
+    expect(first.status).toBe(200);
+    expect(first.body.summary).toEqual({ total: 1201, created: 1201, duplicate: 0, invalid: 0 });
+    expect(await countPatients(demo())).toBe(before + 1201);
+    const audit = await api().db.selectFrom('audit_events').select(['resource_id', 'patient_id']).where('request_id', '=', first.headers.get('x-request-id') as string).execute();
+    expect(audit.map((a) => a.patient_id).sort()).toEqual(first.body.rows.map((r) => r.patientId).sort());
+    expect(audit.every((a) => a.resource_id === a.patient_id)).toBe(true);
+
+    const again = await importJson(STAFF, rows);
+    expect(again.body.summary).toEqual({ total: 1201, created: 0, duplicate: 1201, invalid: 0 });
+    expect(again.body.rows.map((r) => r.patientId)).toEqual(first.body.rows.map((r) => r.patientId));
+  });
+
   test('a JSON body that is not an array, or too long, answers 422 and writes nothing', async () => {
     const before = await countPatients();
     const object = await importJson(STAFF, { first_name: 'Not', last_name: 'Array' });
