@@ -123,14 +123,9 @@ async function runDatabasePart(timed: <T>(name: string, work: () => Promise<T> |
   const { postgresDialect } = await import('../functions/core/db.ts');
   const { migrateToLatest } = await import('../functions/core/migrate.ts');
   const { seedDemoData } = await import('../functions/local/seed.ts');
-  const { startLocalApp } = await import('../functions/local/app.ts');
   const { startEmbeddedPostgres } = await import('../functions/local/embedded-postgres.ts');
-  const { useWorkflowStarter } = await import('../functions/core/workflows.ts');
-  const { routes, deployedRoutes } = await import('../functions/routes.ts');
-  const { startCountingGateway, statementLogger, runScenario } = await import('./latency.ts');
-  const { seedVolume } = await import('./seed-volume.ts');
-  const { buildScenarios, templateJourney, BENCH_CLINIC } = await import('./scenarios.ts');
-  const { explainScenarios } = await import('./explain.ts');
+  const { statementLogger } = await import('./latency.ts');
+  const { measureRequests } = await import('./measure-requests.ts');
   const { setLogSink } = await import('../functions/core/logger.ts');
   type Database = import('../functions/core/database.ts').Database;
 
@@ -171,7 +166,6 @@ async function runDatabasePart(timed: <T>(name: string, work: () => Promise<T> |
   });
   // Every statement of the handlers goes through this instance; `statementLogger` attributes it to its request.
   const db = new Kysely<Database>({ dialect: await postgresDialect(urlFor(name)), log: statementLogger });
-  const closers: (() => Promise<void>)[] = [];
   try {
     const postgresVersion = (await sql<{ v: string }>`select current_setting('server_version') as v`.execute(db)).rows[0]?.v;
     await timed('migrate', async () => {
@@ -179,55 +173,10 @@ async function runDatabasePart(timed: <T>(name: string, work: () => Promise<T> |
       await seedDemoData(db);
     });
 
-    const app = await startLocalApp({ db });
-    closers.push(() => app.close());
-    // Workflows are Step Functions executions in AWS (a StartExecution call, no SQL in the API Lambda); the bench
-    // does not run them, so their task Lambdas' statements are not mixed into the requests that start them.
-    useWorkflowStarter(async () => {});
-    const gateway = await startCountingGateway(routes);
-    closers.push(() => gateway.close());
-
-    const clinician = await db.selectFrom('users').selectAll().where('email', '=', 'clinician@demo-clinic.test').executeTakeFirstOrThrow();
-    const clinicianToken = await app.identityProvider.signIdToken({ sub: clinician.cognito_sub, email: clinician.email, role: clinician.role, accountId: clinician.account_id });
-    log('template journey through the API (invite → accept → questionnaire → complete → lab order → lab result webhook) …');
-    const templates = await templateJourney(gateway.url, db, clinicianToken);
-
-    log(`generating ${VOLUME.patients.toLocaleString('en-US')} patients in ${VOLUME.accounts} clinics …`);
-    const volume = await timed('seed', () => seedVolume(db, templates, VOLUME, log));
-
-    const scenarios = (await buildScenarios({ url: gateway.url, db, idp: app.identityProvider, templates, sizes: SIZES })).filter(
-      // --only keeps the reads it names, but every write: writes are chained (invite → accept → answers …)
-      (s) => only === undefined || s.kind !== 'read' || s.label.includes(only),
-    );
-    log(`${scenarios.length} request scenarios in ${BENCH_CLINIC} …`);
-    // Reads first, against the generated volume as it is; EXPLAIN next, on the same data; then the writes (which
-    // add patients, invites and sessions to the bench clinic).
-    const run = async (list: typeof scenarios) => {
-      const out = [];
-      for (const scenario of list) {
-        const result = await runScenario(gateway.url, scenario);
-        log(`  ${result.label}: p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, ${result.statements.median} statements${result.failures ? `, ${result.failures} FAILED: ${result.firstFailure}` : ''}`);
-        if (statementsOnly && (only === undefined || result.label.includes(only))) {
-          for (const statement of result.sampleStatements) log(`      ${statement.sql.replace(/\s+/g, ' ').trim().slice(0, 240)}`);
-        }
-        out.push(result);
-      }
-      return out;
-    };
-    const reads = await timed('reads', () => run(scenarios.filter((s) => s.kind === 'read')));
-    const explainLabels = new Set(scenarios.filter((s) => s.explain).map((s) => s.label));
-    const explain = await timed('explain', () => explainScenarios(db, reads, explainLabels));
-    const writes = await timed('writes', () => run(scenarios.filter((s) => s.kind !== 'read')));
-    const results = [...reads, ...writes];
-
-    const exercised = new Set(results.map((r) => r.route));
-    const notExercised = deployedRoutes()
-      .map((r) => `${r.method} ${r.path}`)
-      .filter((key) => !exercised.has(key));
+    const { results, explain, volume, notExercised } = await measureRequests(db, { sizes: SIZES, volume: VOLUME, only, printStatements: statementsOnly, log, timed });
     for (const line of errorLines) log(`handler error: ${line}`);
     return { results, explain, volume, notExercised, postgres: `PostgreSQL ${postgresVersion}` };
   } finally {
-    for (const close of closers.reverse()) await close().catch(() => {});
     await db.destroy();
     await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {});
     await stopPostgres();

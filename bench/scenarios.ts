@@ -458,8 +458,9 @@ export async function buildScenarios(options: {
     write('POST /v1/appointments/{id}/reschedule', 'POST /v1/appointments/{appointmentId}/reschedule', 'office_staff', 200, (i) => ({ method: 'POST', path: `/v1/appointments/${booked[i]}/reschedule`, token: t.staff, body: { startsAt: slots[N + i] } }), {
       after: (r) => void (r.status === 200 && rebooked.push(r.body.id)),
     }),
+    // Notes on the rescheduled appointments while they are still scheduled, then they are cancelled.
+    write('PATCH /v1/appointments/{id} (notes)', 'PATCH /v1/appointments/{appointmentId}', 'clinician', 200, (i) => ({ method: 'PATCH', path: `/v1/appointments/${rebooked[i]}`, token: t.clinician, body: { notes: `Bring family history (${i})` } })),
     write('POST /v1/appointments/{id}/cancel', 'POST /v1/appointments/{appointmentId}/cancel', 'office_staff', 200, (i) => ({ method: 'POST', path: `/v1/appointments/${rebooked[i]}/cancel`, token: t.staff, body: { reason: 'Patient request' } })),
-    write('PATCH /v1/appointments/{id} (notes)', 'PATCH /v1/appointments/{appointmentId}', 'clinician', 200, (i) => ({ method: 'PATCH', path: `/v1/appointments/${cycle(f.futureAppointments)(i)}`, token: t.clinician, body: { notes: `Bring family history (${i})` } })),
   );
 
   // ---- labs
