@@ -1,7 +1,8 @@
 import { sql, type RawBuilder, type Selectable } from 'kysely';
+import { auditInsertFor, writeAllWithAudit, writeWithAudit, type AuditFor } from '../core/audit.ts';
 import type { Db } from '../core/db.ts';
-import type { ChatSessionStatus, ChatSessionsTable } from '../core/database.ts';
-import { asJson, asUuid, dbNow, instantText, keysetAfter } from '../core/sql.ts';
+import type { ChatSessionsTable } from '../core/database.ts';
+import { asJson, asTimestamptz, asUuid, dbNow, instantText, keysetAfter } from '../core/sql.ts';
 
 export type ChatSessionRow = Selectable<ChatSessionsTable>;
 export type SessionWithTenant = ChatSessionRow & { account_id: string };
@@ -15,10 +16,9 @@ export interface AnswerRow {
 /** Sessions idle this long are abandoned (on access, and by the daily sweep). */
 export const ABANDON_AFTER_DAYS = 30;
 
-export async function insertSession(
-  db: Db,
-  values: { patientId: string; source: 'invite' | 'direct' | 'provider'; inviteId: string | null; bankVersion: string },
-): Promise<ChatSessionRow> {
+type NewSession = { patientId: string; source: 'invite' | 'direct' | 'provider'; inviteId: string | null; bankVersion: string };
+
+function sessionInsert(db: Db, values: NewSession) {
   return db
     .insertInto('chat_sessions')
     .values({
@@ -27,38 +27,70 @@ export async function insertSession(
       invite_id: values.inviteId ? asUuid(values.inviteId) : null,
       question_bank_version: values.bankVersion,
     })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+    .returningAll();
 }
 
-/** Abandons the invite's in-progress sessions idle for ABANDON_AFTER_DAYS, so that accepting never resumes one. */
-export async function abandonStaleSessionsOfInvite(db: Db, inviteId: string): Promise<void> {
-  await db
-    .updateTable('chat_sessions')
-    .set({ status: 'abandoned', updated_at: dbNow() })
-    .where('invite_id', '=', asUuid(inviteId))
-    .where('status', '=', 'in_progress')
-    .where(sql<boolean>`last_activity_at < now() - make_interval(days => ${sql.lit(ABANDON_AFTER_DAYS)})`)
-    .execute();
+/** Starts a session and writes its audit row (`resourceIdColumn: 'id'` names the new session) in one statement. */
+export async function startSession(db: Db, values: NewSession, audit: AuditFor): Promise<ChatSessionRow> {
+  const row = await writeWithAudit(db, sessionInsert(db, values), audit);
+  if (!row) throw new Error('chat session insert returned no row');
+  return row;
 }
-
-export async function findSessionForInvite(db: Db, inviteId: string, status: ChatSessionStatus): Promise<ChatSessionRow | undefined> {
-  return db
-    .selectFrom('chat_sessions')
-    .selectAll()
-    .where('invite_id', '=', asUuid(inviteId))
-    .where('status', '=', status)
-    .orderBy('created_at', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-}
-
-export type SessionWithAnswers = SessionWithTenant & { answers: AnswerRow[] };
 
 /**
- * A session with its patient's tenant and its answers, in one statement (each statement is a Data API round
- * trip). An in-progress session idle for ABANDON_AFTER_DAYS is abandoned as it is read — only one the caller
- * may see: a probe from another clinic changes nothing.
+ * Accepting an invite, in one statement with its audit row (`resourceIdColumn: 'id'`): abandons the invite's
+ * in-progress sessions idle for ABANDON_AFTER_DAYS, then resumes the newest one still in progress, or starts one.
+ */
+export async function resumeOrStartInviteSession(
+  db: Db,
+  values: { inviteId: string; patientId: string; bankVersion: string },
+  audit: AuditFor,
+): Promise<ChatSessionRow> {
+  const inviteId = asUuid(values.inviteId);
+  const { rows } = await sql<ChatSessionRow>`
+    with stale as (
+      update chat_sessions set status = 'abandoned', updated_at = now()
+      where invite_id = ${inviteId} and status = 'in_progress'
+        and last_activity_at < now() - make_interval(days => ${sql.lit(ABANDON_AFTER_DAYS)})
+      returning id
+    ), resumed as (
+      select * from chat_sessions
+      where invite_id = ${inviteId} and status = 'in_progress' and id not in (select id from stale)
+      order by created_at desc
+      limit 1
+    ), started as (
+      insert into chat_sessions (patient_id, source, invite_id, question_bank_version)
+      select ${asUuid(values.patientId)}, 'invite', ${inviteId}, ${values.bankVersion}
+      where not exists (select 1 from resumed)
+      returning *
+    ), session as (
+      select * from resumed union all select * from started
+    ), audited as (
+      ${auditInsertFor('session', audit)}
+      returning id
+    )
+    select * from session
+  `.execute(db);
+  const row = rows[0];
+  if (!row) throw new Error('invite session neither resumed nor started');
+  return row;
+}
+
+export type SessionWithAnswers = SessionWithTenant & {
+  answers: AnswerRow[];
+  /**
+   * `last_activity_at` as PostgreSQL's text (exact to the microsecond). Every answer change moves it, so a write
+   * guarded by it only happens while the answers are still those read with the session.
+   */
+  activity_version: string;
+  /** The session's latest eligibility result (staff see its id). */
+  eligibility_result_id: string | null;
+};
+
+/**
+ * A session with its patient's tenant, its answers and its latest eligibility result, in one statement (each
+ * statement is a Data API round trip). An in-progress session idle for ABANDON_AFTER_DAYS is abandoned as it is
+ * read — only one the caller may see: a probe from another clinic changes nothing.
  */
 export async function findSession(db: Db, id: string, accountId: string | null): Promise<SessionWithAnswers | undefined> {
   const tenant = accountId ? sql`and p.account_id = ${asUuid(accountId)}` : sql``;
@@ -78,7 +110,9 @@ export async function findSession(db: Db, id: string, accountId: string | null):
       coalesce((
         select json_agg(json_build_object('question_id', a.question_id, 'iteration', a.iteration, 'answer', a.answer) order by a.created_at)
         from chat_answers a where a.session_id = s.id
-      ), '[]'::json) as answers
+      ), '[]'::json) as answers,
+      ${instantText('s.last_activity_at')} as activity_version,
+      (select r.id from eligibility_results r where r.session_id = s.id order by r.created_at desc limit 1) as eligibility_result_id
     from chat_sessions s
     join patients p on p.id = s.patient_id
     left join idle on idle.id = s.id
@@ -141,54 +175,60 @@ export async function loadAnswers(db: Db, sessionId: string): Promise<AnswerRow[
     .execute();
 }
 
-/** Locks an in-progress session for the rest of the transaction; false when it is no longer in progress. */
-export async function lockInProgressSession(db: Db, id: string): Promise<boolean> {
-  const row = await db.selectFrom('chat_sessions').select('id').where('id', '=', asUuid(id)).where('status', '=', 'in_progress').forUpdate().executeTakeFirst();
-  return row !== undefined;
-}
-
-/** Completes an in-progress session; undefined when it is no longer in progress (a concurrent complete or abandon). */
-export async function completeSession(db: Db, id: string, profile: unknown, notes: string[]): Promise<ChatSessionRow | undefined> {
-  return db
+/**
+ * Completes a session whose answers are still those of `activityVersion` (see `SessionWithAnswers`), marks its
+ * invite completed and writes the audit row, in one statement. Undefined when the session is no longer in
+ * progress or its answers changed since they were read.
+ */
+export async function completeSession(
+  db: Db,
+  input: { id: string; activityVersion: string; profile: unknown; notes: string[]; audit: Omit<AuditFor, 'resourceIdColumn'> },
+): Promise<ChatSessionRow | undefined> {
+  const complete = db
     .updateTable('chat_sessions')
-    .set({ status: 'completed', completed_at: dbNow(), updated_at: dbNow(), last_activity_at: dbNow(), risk_profile: asJson(profile), profile_notes: asJson(notes) })
-    .where('id', '=', asUuid(id))
+    .set({ status: 'completed', completed_at: dbNow(), updated_at: dbNow(), last_activity_at: dbNow(), risk_profile: asJson(input.profile), profile_notes: asJson(input.notes) })
+    .where('id', '=', asUuid(input.id))
     .where('status', '=', 'in_progress')
-    .returningAll()
-    .executeTakeFirst();
+    .where('last_activity_at', '=', asTimestamptz(input.activityVersion))
+    .returningAll();
+  const { rows } = await sql<ChatSessionRow>`
+    with done as (${complete}), invite as (
+      update invites set status = 'completed', completed_at = now()
+      where id in (select invite_id from done) and status = 'pending'
+      returning id
+    ), audited as (
+      ${auditInsertFor('done', input.audit)}
+      returning id
+    )
+    select * from done
+  `.execute(db);
+  return rows[0];
 }
 
-/** Abandons an in-progress session; undefined when it is no longer in progress. */
-export async function abandonSession(db: Db, id: string): Promise<ChatSessionRow | undefined> {
-  return db
+/**
+ * Abandons an in-progress session and writes the audit row in one statement; undefined when it is no longer in
+ * progress. Returns the session's `activity_version` as the abandon found it.
+ */
+export async function abandonSession(db: Db, id: string, audit: AuditFor): Promise<(ChatSessionRow & { activity_version: string }) | undefined> {
+  const abandon = db
     .updateTable('chat_sessions')
     .set({ status: 'abandoned', updated_at: dbNow() })
     .where('id', '=', asUuid(id))
     .where('status', '=', 'in_progress')
     .returningAll()
-    .executeTakeFirst();
+    .returning(instantText('last_activity_at').as('activity_version'));
+  return writeWithAudit(db, abandon, audit);
 }
 
-/** The daily sweep: every in-progress session idle for ABANDON_AFTER_DAYS. */
-export async function abandonStaleSessions(db: Db): Promise<{ id: string; patient_id: string; account_id: string }[]> {
-  return db
+/** The daily sweep: abandons every in-progress session idle for ABANDON_AFTER_DAYS, with an audit row each, in one statement. */
+export async function abandonStaleSessions(db: Db, audit: Omit<AuditFor, 'resourceIdColumn' | 'patientIdColumn' | 'accountIdColumn'>): Promise<{ id: string; patient_id: string; account_id: string }[]> {
+  const sweep = db
     .updateTable('chat_sessions')
     .from('patients')
     .set({ status: 'abandoned', updated_at: dbNow() })
     .whereRef('patients.id', '=', 'chat_sessions.patient_id')
     .where('chat_sessions.status', '=', 'in_progress')
     .where(sql<boolean>`chat_sessions.last_activity_at < now() - make_interval(days => ${sql.lit(ABANDON_AFTER_DAYS)})`)
-    .returning(['chat_sessions.id', 'chat_sessions.patient_id', 'patients.account_id'])
-    .execute();
-}
-
-export async function latestResultOfSession(db: Db, sessionId: string): Promise<string | undefined> {
-  const row = await db
-    .selectFrom('eligibility_results')
-    .select('id')
-    .where('session_id', '=', asUuid(sessionId))
-    .orderBy('created_at', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  return row?.id;
+    .returning(['chat_sessions.id', 'chat_sessions.patient_id', 'patients.account_id']);
+  return writeAllWithAudit(db, sweep, { ...audit, resourceIdColumn: 'id', patientIdColumn: 'patient_id', accountIdColumn: 'account_id' });
 }

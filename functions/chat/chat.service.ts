@@ -1,12 +1,11 @@
 import type { Actor, PatientActor, StaffActor } from '../core/auth/actor.ts';
 import { tenantScope } from '../core/auth/actor.ts';
-import { auditInsertFrom, recordAudit, type AuditContext, type AuditEntry } from '../core/audit.ts';
+import { auditInsertFrom, recordAudit, type AuditContext, type AuditEntry, type AuditFor } from '../core/audit.ts';
 import type { Db } from '../core/db.ts';
 import { conflict, notFound, unprocessable } from '../core/errors.ts';
 import { decodeCursor, toPage } from '../core/pagination.ts';
 import { isoInstant } from '../core/sql.ts';
 import { assessProfile } from '../eligibility/eligibility.service.ts';
-import { markInviteCompleted } from '../invites/invites.repository.ts';
 import { requirePatient } from '../patients/patients.service.ts';
 import type { RiskProfile } from '../eligibility/risk-profile.schema.ts';
 import * as repo from './chat.repository.ts';
@@ -29,19 +28,16 @@ const sessionAudit = (action: string, s: { id: string; patient_id: string; accou
   accountId: s.account_id,
 });
 
-/** Accepting an invite resumes its session in progress, or starts one. */
-export async function startInviteSession(db: Db, input: { inviteId: string; patientId: string }): Promise<repo.ChatSessionRow> {
-  await repo.abandonStaleSessionsOfInvite(db, input.inviteId);
-  const existing = await repo.findSessionForInvite(db, input.inviteId, 'in_progress');
-  if (existing) return existing;
-  return repo.insertSession(db, { patientId: input.patientId, source: 'invite', inviteId: input.inviteId, bankVersion: CURRENT_BANK.version });
+/** Accepting an invite resumes its session in progress, or starts one; `audit` names the session (`resourceIdColumn: 'id'`). */
+export async function startInviteSession(db: Db, input: { inviteId: string; patientId: string }, audit: AuditFor): Promise<repo.ChatSessionRow> {
+  return repo.resumeOrStartInviteSession(db, { ...input, bankVersion: CURRENT_BANK.version }, { ...audit, resourceIdColumn: 'id' });
 }
 
 /**
  * Loads a session the actor may see: a patient only the session of their token; staff only sessions of
  * their clinic's patients. Anything else is "not found".
  */
-async function requireSession(db: Db, actor: Actor, id: string): Promise<repo.SessionWithTenant> {
+async function requireSession(db: Db, actor: Actor, id: string): Promise<repo.SessionWithAnswers> {
   if (actor.kind === 'patient' && actor.sessionId !== id) throw notFound('Chat session');
   if (actor.kind !== 'patient' && actor.kind !== 'staff') throw notFound('Chat session');
   const session = await repo.findSession(db, id, actor.kind === 'patient' ? actor.accountId : tenantScope(actor));
@@ -70,8 +66,9 @@ function questionView(bank: LoadedBank, key: string, iteration: number) {
   return q ? { ...askedQuestion(q), iteration } : null;
 }
 
-async function toSessionDto(db: Db, actor: Actor, session: repo.ChatSessionRow, state?: SessionState) {
-  const { bank, walked } = state ?? (await sessionState(db, session));
+/** The session as the API shows it; staff also see its latest eligibility result. */
+function toSessionDto(actor: Actor, session: repo.ChatSessionRow & { eligibility_result_id: string | null }, state: SessionState) {
+  const { bank, walked } = state;
   const current = session.status === 'in_progress' && walked.current ? questionView(bank, walked.current.questionKey, walked.current.iteration) : null;
   return {
     id: session.id,
@@ -88,7 +85,7 @@ async function toSessionDto(db: Db, actor: Actor, session: repo.ChatSessionRow, 
     }),
     riskProfile: session.risk_profile ?? null,
     profileNotes: session.profile_notes ?? [],
-    ...(actor.kind === 'staff' ? { eligibilityResultId: (await repo.latestResultOfSession(db, session.id)) ?? null } : {}),
+    ...(actor.kind === 'staff' ? { eligibilityResultId: session.eligibility_result_id } : {}),
     createdAt: isoInstant(session.created_at) as string,
     updatedAt: isoInstant(session.updated_at) as string,
     lastActivityAt: isoInstant(session.last_activity_at) as string,
@@ -99,17 +96,18 @@ async function toSessionDto(db: Db, actor: Actor, session: repo.ChatSessionRow, 
 export async function startStaffSession(db: Db, context: ChatContext & { actor: StaffActor }, input: { patientId: string; source: 'provider' | 'direct' }) {
   const patient = await requirePatient(db, context.actor, input.patientId);
   if (patient.status === 'archived') throw conflict('The patient is archived');
-  return db.transaction().execute(async (trx) => {
-    const session = await repo.insertSession(trx, { patientId: patient.id, source: input.source, inviteId: null, bankVersion: CURRENT_BANK.version });
-    await recordAudit(trx, context, [sessionAudit('chat_session.create', { ...session, account_id: patient.account_id })]);
-    return toSessionDto(trx, context.actor, session);
-  });
+  const session = await repo.startSession(
+    db,
+    { patientId: patient.id, source: input.source, inviteId: null, bankVersion: CURRENT_BANK.version },
+    { context, entry: { action: 'chat_session.create', resourceType: 'chat_session', patientId: patient.id, accountId: patient.account_id }, resourceIdColumn: 'id' },
+  );
+  return toSessionDto(context.actor, { ...session, eligibility_result_id: null }, await sessionState(db, { ...session, answers: [] }));
 }
 
 export async function getSession(db: Db, context: ChatContext, id: string) {
   const session = await requireSession(db, context.actor, id);
   await recordAudit(db, context, [sessionAudit('chat_session.read', session)]);
-  return toSessionDto(db, context.actor, session);
+  return toSessionDto(context.actor, session, await sessionState(db, session));
 }
 
 function requireInProgress(session: repo.ChatSessionRow): void {
@@ -124,7 +122,7 @@ function checkedAnswer(state: SessionState, questionKey: string, answer: unknown
   return result.value;
 }
 
-async function saveAndPrune(db: Db, context: ChatContext, session: repo.SessionWithTenant, state: SessionState, ref: { questionKey: string; iteration: number }, value: AnswerValue, action: string) {
+async function saveAndPrune(db: Db, context: ChatContext, session: repo.SessionWithAnswers, state: SessionState, ref: { questionKey: string; iteration: number }, value: AnswerValue, action: string) {
   const question = state.bank.byKey.get(ref.questionKey) as { id: number };
   const stored = state.stored.filter((s) => !(s.questionKey === ref.questionKey && s.iteration === ref.iteration));
   stored.push({ ...ref, answer: value });
@@ -140,7 +138,7 @@ async function saveAndPrune(db: Db, context: ChatContext, session: repo.SessionW
   });
   if (!saved) throw conflict('The session is no longer in progress');
   const kept = stored.filter((s) => !walked.unreachable.some((u) => u.questionKey === s.questionKey && u.iteration === s.iteration));
-  return toSessionDto(db, context.actor, session, { bank: state.bank, stored: kept, walked: walk(state.bank.questions, state.bank.startKey, kept) });
+  return toSessionDto(context.actor, session, { bank: state.bank, stored: kept, walked: walk(state.bank.questions, state.bank.startKey, kept) });
 }
 
 /** Answers the current question; the session moves on to the next one of the branch. */
@@ -171,39 +169,48 @@ export async function changeAnswer(db: Db, context: ChatContext, id: string, que
   return saveAndPrune(db, context, session, state, step, value, 'chat_session.change_answer');
 }
 
+/** Reads of a session that a concurrent answer may make stale before a completion retries from the start. */
+const COMPLETE_ATTEMPTS = 3;
+
 /**
  * Completes a session whose branch has ended: stores the RiskProfile built from the answers, marks the
- * invite completed and stores an eligibility result, all in one transaction.
+ * invite completed and stores an eligibility result, all in one transaction. The completion only happens
+ * while the answers are those the profile was built from; an answer changed meanwhile sends it round again.
  */
 export async function completeSession(db: Db, context: ChatContext, id: string) {
-  const session = await requireSession(db, context.actor, id);
-  requireInProgress(session);
-  return db.transaction().execute(async (trx) => {
-    // Answers are read under the session's lock, so the profile is built from exactly the answers stored.
-    if (!(await repo.lockInProgressSession(trx, session.id))) throw conflict('The session is no longer in progress');
-    const state = await sessionState(trx, { ...session, answers: undefined });
+  for (let attempt = 1; attempt <= COMPLETE_ATTEMPTS; attempt += 1) {
+    const session = await requireSession(db, context.actor, id);
+    requireInProgress(session);
+    const state = await sessionState(db, session);
     if (state.walked.current) {
       throw conflict('The questionnaire is not finished', { currentQuestion: questionView(state.bank, state.walked.current.questionKey, state.walked.current.iteration) });
     }
     const { profile, notes } = buildRiskProfile(state.walked.path, state.bank.questions);
-    const completed = await repo.completeSession(trx, session.id, profile, notes);
-    if (!completed) throw conflict('The session is no longer in progress');
-    if (session.invite_id) await markInviteCompleted(trx, session.invite_id);
-    await recordAudit(trx, context, [sessionAudit('chat_session.complete', session)]);
-    await assessProfile(trx, context, { patientId: session.patient_id, accountId: session.account_id, sessionId: session.id, profile: profile as RiskProfile });
-    return toSessionDto(trx, context.actor, completed, state);
-  });
+    const dto = await db.transaction().execute(async (trx) => {
+      const completed = await repo.completeSession(trx, {
+        id: session.id,
+        activityVersion: session.activity_version,
+        profile,
+        notes,
+        audit: { context, entry: sessionAudit('chat_session.complete', session) },
+      });
+      if (!completed) return undefined;
+      const result = await assessProfile(trx, context, { patientId: session.patient_id, accountId: session.account_id, sessionId: session.id, profile: profile as RiskProfile });
+      return toSessionDto(context.actor, { ...completed, eligibility_result_id: result.id }, state);
+    });
+    if (dto) return dto;
+  }
+  throw conflict('The answers kept changing while the session was being completed; try again');
 }
 
 export async function abandonSession(db: Db, context: ChatContext, id: string) {
   const session = await requireSession(db, context.actor, id);
   requireInProgress(session);
-  return db.transaction().execute(async (trx) => {
-    const row = await repo.abandonSession(trx, session.id);
-    if (!row) throw conflict('The session is no longer in progress');
-    await recordAudit(trx, context, [sessionAudit('chat_session.abandon', session)]);
-    return toSessionDto(trx, context.actor, row);
-  });
+  const row = await repo.abandonSession(db, session.id, { context, entry: sessionAudit('chat_session.abandon', session) });
+  if (!row) throw conflict('The session is no longer in progress');
+  // Answered in between: the answers read with the session are stale, so the response reads them again.
+  const answers = row.activity_version === session.activity_version ? session.answers : undefined;
+  return toSessionDto(context.actor, { ...row, eligibility_result_id: session.eligibility_result_id }, await sessionState(db, { ...row, answers }));
 }
 
 export async function listPatientSessions(db: Db, context: ChatContext & { actor: StaffActor }, patientId: string, query: { limit: number; cursor?: string }) {
@@ -224,10 +231,7 @@ export async function listPatientSessions(db: Db, context: ChatContext & { actor
 
 /** The daily sweep behind "abandoned after 30 days without activity". */
 export async function abandonStaleSessions(db: Db): Promise<number> {
-  return db.transaction().execute(async (trx) => {
-    const rows = await repo.abandonStaleSessions(trx);
-    const actor = { kind: 'system', name: 'session-sweep', accountId: null } as const;
-    await recordAudit(trx, { actor, requestId: 'scheduled:session-sweep' }, rows.map((r) => sessionAudit('chat_session.abandon_idle', r)));
-    return rows.length;
-  });
+  const actor = { kind: 'system', name: 'session-sweep', accountId: null } as const;
+  const rows = await repo.abandonStaleSessions(db, { context: { actor, requestId: 'scheduled:session-sweep' }, entry: { action: 'chat_session.abandon_idle', resourceType: 'chat_session' } });
+  return rows.length;
 }

@@ -1,7 +1,7 @@
 import type { StaffActor, SystemActor } from '../core/auth/actor.ts';
 import { tenantScope } from '../core/auth/actor.ts';
 import { issuePatientSessionToken } from '../core/auth/patient-token.ts';
-import { recordAudit, type AuditContext, type AuditEntry } from '../core/audit.ts';
+import { recordAudit, type AuditContext, type AuditEntry, type AuditFor } from '../core/audit.ts';
 import { intConfig, optionalConfig } from '../core/config.ts';
 import type { Db } from '../core/db.ts';
 import { sendEmail } from '../core/email/email.ts';
@@ -12,7 +12,6 @@ import { decodeCursor, toPage } from '../core/pagination.ts';
 import { isoInstant } from '../core/sql.ts';
 import { startWorkflow } from '../core/workflows.ts';
 import { startInviteSession } from '../chat/chat.service.ts';
-import { findClinicians, findByImportKeys, findPatient, insertPatient, type PatientRow } from '../patients/patients.repository.ts';
 import { patientIdentityKey } from '../patients/patient-import.ts';
 import { inviteEmail, reminderEmail } from './invite-emails.ts';
 import { hashInviteToken, inviteLink, newInviteToken } from './invite-token.ts';
@@ -88,11 +87,11 @@ async function startLifecycle(row: repo.InviteRow): Promise<void> {
   }
 }
 
-async function emailInvite(db: Db, row: repo.InviteRow, token: string, kind: 'invite' | 'reminder'): Promise<void> {
+async function emailInvite(db: Db, row: repo.InviteWithClinic, token: string, kind: 'invite' | 'reminder'): Promise<void> {
   if (!row.email) return;
   const input = {
     to: row.email,
-    clinicName: await repo.accountName(db, row.account_id),
+    clinicName: row.clinic_name,
     firstName: row.first_name,
     link: inviteLink(patientAppUrl(), token),
     expiresAt: new Date(row.expires_at),
@@ -102,93 +101,126 @@ async function emailInvite(db: Db, row: repo.InviteRow, token: string, kind: 'in
   await sendEmail(db, kind === 'invite' ? inviteEmail(input) : reminderEmail(input));
 }
 
-async function resolvePatient(db: Db, actor: StaffActor, input: CreateInviteInput): Promise<PatientRow> {
-  if (input.patientId) {
-    const patient = await findPatient(db, input.patientId, tenantScope(actor));
-    if (!patient) throw notFound('Patient');
-    if (patient.status === 'archived') throw conflict('The patient is archived');
-    return patient;
-  }
-  const accountId = tenantScope(actor) ?? input.accountId;
-  if (!accountId) throw unprocessable('accountId is required for super_admin', [{ field: 'body.accountId', message: 'Required for super_admin' }]);
-  const values = {
-    accountId,
-    firstName: input.firstName as string,
-    lastName: input.lastName as string,
-    email: input.email as string,
-    phone: null,
-    dateOfBirth: null,
-    // A clinician inviting a new patient becomes their provider unless another is named.
-    providerId: input.providerId ?? (actor.role === 'clinician' ? actor.userId : null),
-  };
-  const importKey = patientIdentityKey(values);
-  const created = await insertPatient(db, { ...values, importKey });
-  if (created) return created;
-  // Same e-mail and last name already registered in this clinic: invite that patient.
-  const [existing] = await findByImportKeys(db, accountId, [importKey as string]);
-  const patient = existing ? await findPatient(db, existing.id, accountId) : undefined;
-  if (!patient) throw new Error('Patient vanished during invite');
-  return patient;
+/**
+ * Work that sends invite e-mails runs in a transaction, so an e-mail that cannot be sent leaves no invite (or
+ * renewed token) behind that claims it was; without e-mails the work is single statements needing none.
+ */
+function withEmails<T>(db: Db, sending: boolean, work: (db: Db) => Promise<T>): Promise<T> {
+  return sending ? db.transaction().execute(work) : work(db);
 }
 
-async function resolveProvider(db: Db, actor: StaffActor, accountId: string, providerId: string | undefined): Promise<string | null> {
-  if (providerId) {
-    const found = await findClinicians(db, accountId, { ids: [providerId] });
-    if (found.length === 0) throw unprocessable('Unknown provider', [{ field: 'body.providerId', message: 'must be an active clinician of the account' }]);
-    return providerId;
+const expiryIn = (days: number) => new Date(Date.now() + days * DAY_MS);
+
+/** The request of one invite, or the error that refuses it before the database is asked. */
+function inviteRequest(actor: StaffActor, input: CreateInviteInput, tokenHash: string): repo.InviteRequest | ProblemError {
+  const defaultProviderId = actor.role === 'clinician' ? actor.userId : null;
+  const common = { providerId: input.providerId ?? null, defaultProviderId, sendEmail: input.sendEmail, tokenHash, expiresAt: expiryIn(input.expiresInDays) };
+  if (input.patientId) return { ...common, patientId: input.patientId, newPatient: null };
+  const accountId = tenantScope(actor) ?? input.accountId;
+  if (!accountId) return unprocessable('accountId is required for super_admin', [{ field: 'body.accountId', message: 'Required for super_admin' }]);
+  const lastName = input.lastName as string;
+  const email = input.email as string;
+  return {
+    ...common,
+    patientId: null,
+    newPatient: {
+      accountId,
+      firstName: input.firstName as string,
+      lastName,
+      email,
+      // A clinician inviting a new patient becomes their provider unless another is named.
+      providerId: input.providerId ?? defaultProviderId,
+      // Same e-mail and last name already registered in this clinic: that patient is invited.
+      importKey: patientIdentityKey({ email, lastName, dateOfBirth: null }),
+    },
+  };
+}
+
+const unknownProvider = () => unprocessable('Unknown provider', [{ field: 'body.providerId', message: 'must be an active clinician of the account' }]);
+
+/** The invite of an outcome, or the error of the first check that refused it. */
+function outcomeResult(request: repo.InviteRequest, outcome: repo.InviteOutcome): repo.InviteWithClinic | ProblemError {
+  if (!outcome.patient_found) return request.newPatient ? unknownProvider() : notFound('Patient');
+  if (outcome.archived) return conflict('The patient is archived');
+  if (outcome.missing_email) {
+    return unprocessable('The patient has no e-mail address', [{ field: 'body.patientId', message: 'Patient has no e-mail; add one or set sendEmail false' }]);
   }
-  return actor.role === 'clinician' ? actor.userId : null;
+  if (outcome.pending) return conflict('The patient already has a pending invite; resend or revoke it');
+  if (!outcome.provider_ok) return unknownProvider();
+  if (!outcome.invite) throw new Error('Invite neither created nor refused');
+  return outcome.invite;
+}
+
+/**
+ * Creates the invites of `requests` in one statement (see `repo.createInvites`). A new patient that another
+ * request registered concurrently is invisible to the statement that tried to create them: such requests are
+ * asked once more, when the patient is visible.
+ */
+async function createInviteRows(db: Db, context: StaffContext, requests: repo.InviteRequest[]): Promise<repo.InviteOutcome[]> {
+  const audit: AuditFor = { context, entry: { action: 'invite.create', resourceType: 'invite' } };
+  const outcomes = await repo.createInvites(db, tenantScope(context.actor), requests, audit);
+  const raced = requests.flatMap((request, i) => (request.newPatient && !outcomes[i]?.patient_found && outcomes[i]?.new_provider_ok ? [i] : []));
+  if (raced.length === 0) return outcomes;
+  const retried = await repo.createInvites(db, tenantScope(context.actor), raced.map((i) => requests[i] as repo.InviteRequest), audit);
+  raced.forEach((i, j) => {
+    if (!retried[j]?.patient_found) throw new Error('Patient vanished during invite');
+    outcomes[i] = retried[j] as repo.InviteOutcome;
+  });
+  return outcomes;
+}
+
+/** Creates one invite per input, each created or refused as if alone; the results come in input order. */
+async function createInvites(db: Db, context: StaffContext, inputs: CreateInviteInput[]) {
+  const prepared = inputs.map((input) => {
+    const { token, hash } = newInviteToken();
+    return { input, token, request: inviteRequest(context.actor, input, hash) };
+  });
+  const asked = prepared.flatMap((p) => (p.request instanceof ProblemError ? [] : [{ ...p, request: p.request }]));
+  const results = await withEmails(db, asked.some((p) => p.input.sendEmail), async (trx) => {
+    const outcomes = asked.length ? await createInviteRows(trx, context, asked.map((p) => p.request)) : [];
+    const byToken = new Map<string, repo.InviteWithClinic | ProblemError>();
+    for (const [i, p] of asked.entries()) {
+      const result = outcomeResult(p.request, outcomes[i] as repo.InviteOutcome);
+      if (!(result instanceof ProblemError) && p.input.sendEmail) await emailInvite(trx, result, p.token, 'invite');
+      byToken.set(p.token, result);
+    }
+    return byToken;
+  });
+  return Promise.all(
+    prepared.map(async (p) => {
+      const result = p.request instanceof ProblemError ? p.request : (results.get(p.token) as repo.InviteWithClinic | ProblemError);
+      if (result instanceof ProblemError) return result;
+      await startLifecycle(result);
+      return { ...toInviteDto(result), link: inviteLink(patientAppUrl(), p.token) };
+    }),
+  );
 }
 
 export async function createInvite(db: Db, context: StaffContext, input: CreateInviteInput) {
-  const { token, hash } = newInviteToken();
-  const row = await db.transaction().execute(async (trx) => {
-    const patient = await resolvePatient(trx, context.actor, input);
-    if (input.sendEmail && !patient.email) {
-      throw unprocessable('The patient has no e-mail address', [{ field: 'body.patientId', message: 'Patient has no e-mail; add one or set sendEmail false' }]);
-    }
-    if (await repo.findPendingInviteForPatient(trx, patient.id)) {
-      throw conflict('The patient already has a pending invite; resend or revoke it');
-    }
-    const providerId = await resolveProvider(trx, context.actor, patient.account_id, input.providerId ?? patient.provider_id ?? undefined);
-    const inserted = await repo.insertInvite(trx, {
-      accountId: patient.account_id,
-      patientId: patient.id,
-      email: patient.email,
-      firstName: patient.first_name,
-      lastName: patient.last_name,
-      providerId,
-      tokenHash: hash,
-      expiresAt: new Date(Date.now() + input.expiresInDays * DAY_MS),
-      sent: input.sendEmail,
-    });
-    if (input.sendEmail) await emailInvite(trx, inserted, token, 'invite');
-    await recordAudit(trx, context, [inviteAudit('invite.create', inserted)]);
-    return inserted;
-  });
-  await startLifecycle(row);
-  return { ...toInviteDto(row), link: inviteLink(patientAppUrl(), token) };
+  const [result] = await createInvites(db, context, [input]);
+  if (!result) throw new Error('No invite result');
+  if (result instanceof ProblemError) throw result;
+  return result;
 }
 
-/** Each row is created on its own: one bad row does not stop the others. */
+/** Each row is created or refused on its own: one bad row does not stop the others. */
 export async function bulkCreateInvites(db: Db, context: StaffContext, rows: unknown[]) {
-  const report = [];
-  for (const [index, raw] of rows.entries()) {
+  const parsed = rows.map((raw, index) => validate(createInviteBody, raw, `invites[${index}]`));
+  const valid = parsed.flatMap((p) => (p.ok ? [p.value] : []));
+  const created = await createInvites(db, context, valid);
+  let next = 0;
+  const report = parsed.map((p, index) => {
     const row = index + 1;
-    const parsed = validate(createInviteBody, raw, `invites[${index}]`);
-    if (!parsed.ok) {
-      report.push({ row, status: 'failed' as const, httpStatus: 422, errors: parsed.errors });
-      continue;
+    if (!p.ok) return { row, status: 'failed' as const, httpStatus: 422, errors: p.errors };
+    const result = created[next++];
+    if (!result) throw new Error('No invite result');
+    if (result instanceof ProblemError) {
+      return { row, status: 'failed' as const, httpStatus: result.status, errors: result.errors ?? [{ field: `invites[${index}]`, message: result.detail ?? result.title }] };
     }
-    try {
-      report.push({ row, status: 'created' as const, invite: await createInvite(db, context, parsed.value) });
-    } catch (error) {
-      if (!(error instanceof ProblemError)) throw error;
-      report.push({ row, status: 'failed' as const, httpStatus: error.status, errors: error.errors ?? [{ field: `invites[${index}]`, message: error.detail ?? error.title }] });
-    }
-  }
-  const created = report.filter((r) => r.status === 'created').length;
-  return { summary: { total: report.length, created, failed: report.length - created }, rows: report };
+    return { row, status: 'created' as const, invite: result };
+  });
+  const createdCount = report.filter((r) => r.status === 'created').length;
+  return { summary: { total: report.length, created: createdCount, failed: report.length - createdCount }, rows: report };
 }
 
 export async function listInvites(db: Db, context: StaffContext, query: ListInvitesQuery) {
@@ -216,18 +248,27 @@ export async function getInvite(db: Db, context: StaffContext, id: string) {
 }
 
 export async function resendInvite(db: Db, context: StaffContext, id: string, input: { expiresInDays: number; sendEmail: boolean }) {
-  const existing = await requireInvite(db, context.actor, id);
-  if (existing.status === 'completed' || existing.status === 'revoked') throw conflict(`A ${existing.status} invite cannot be resent`);
-  if (input.sendEmail && !existing.email) throw unprocessable('The invite has no e-mail address', [{ field: 'body.sendEmail', message: 'No e-mail address to send to' }]);
   const { token, hash } = newInviteToken();
-  const row = await db.transaction().execute(async (trx) => {
-    const renewed = await repo.renewInvite(trx, id, { tokenHash: hash, expiresAt: new Date(Date.now() + input.expiresInDays * DAY_MS), sent: input.sendEmail });
-    if (input.sendEmail) await emailInvite(trx, renewed, token, 'invite');
-    await recordAudit(trx, context, [inviteAudit('invite.resend', renewed)]);
+  const row = await withEmails(db, input.sendEmail, async (trx) => {
+    const renewed = await repo.renewInvite(
+      trx,
+      { id, accountId: tenantScope(context.actor), tokenHash: hash, expiresAt: expiryIn(input.expiresInDays), sent: input.sendEmail },
+      { context, entry: { action: 'invite.resend', resourceType: 'invite', resourceId: id } },
+    );
+    if (renewed && input.sendEmail) await emailInvite(trx, renewed, token, 'invite');
     return renewed;
   });
+  if (!row) throw await resendRefusal(db, context.actor, id, input.sendEmail);
   await startLifecycle(row);
   return { ...toInviteDto(row), link: inviteLink(patientAppUrl(), token) };
+}
+
+/** Why an invite could not be resent. */
+async function resendRefusal(db: Db, actor: StaffActor, id: string, sendEmail: boolean): Promise<ProblemError> {
+  const existing = await requireInvite(db, actor, id);
+  if (existing.status === 'completed' || existing.status === 'revoked') return conflict(`A ${existing.status} invite cannot be resent`);
+  if (sendEmail && !existing.email) return unprocessable('The invite has no e-mail address', [{ field: 'body.sendEmail', message: 'No e-mail address to send to' }]);
+  return conflict('The invite changed while it was being resent; try again');
 }
 
 export async function revokeInvite(db: Db, context: StaffContext, id: string) {
@@ -252,17 +293,14 @@ const linkActor = (accountId: string): SystemActor => ({ kind: 'system', name: '
 export async function verifyPublicInvite(db: Db, requestId: string, token: string) {
   const invite = await usableInvite(db, token);
   await recordAudit(db, { actor: linkActor(invite.account_id), requestId }, [inviteAudit('invite.verify', invite)]);
-  return { clinicName: await repo.accountName(db, invite.account_id), patientFirstName: invite.first_name, expiresAt: isoInstant(invite.expires_at) as string };
+  return { clinicName: invite.clinic_name, patientFirstName: invite.first_name, expiresAt: isoInstant(invite.expires_at) as string };
 }
 
 export async function acceptPublicInvite(db: Db, requestId: string, token: string) {
   const invite = await usableInvite(db, token);
-  const session = await db.transaction().execute(async (trx) => {
-    const started = await startInviteSession(trx, { inviteId: invite.id, patientId: invite.patient_id as string });
-    await recordAudit(trx, { actor: linkActor(invite.account_id), requestId }, [
-      { ...inviteAudit('invite.accept', invite), resourceType: 'chat_session', resourceId: started.id },
-    ]);
-    return started;
+  const session = await startInviteSession(db, { inviteId: invite.id, patientId: invite.patient_id as string }, {
+    context: { actor: linkActor(invite.account_id), requestId },
+    entry: { ...inviteAudit('invite.accept', invite), resourceType: 'chat_session' },
   });
   const issued = await issuePatientSessionToken({ sessionId: session.id, patientId: invite.patient_id as string, accountId: invite.account_id });
   return { sessionId: session.id, sessionToken: issued.token, sessionTokenExpiresAt: issued.expiresAt.toISOString() };

@@ -199,6 +199,22 @@ describe.each(DIALECTS)('chat sessions (%s)', (dialect) => {
     expect((result.factors as { profile: { race: string } }).profile.race).toBe(storedRace);
   });
 
+  test('an answer saved while the session is abandoned: the abandon answers with exactly the stored answers', async () => {
+    const s = await invitedSession();
+    const first = await answerSteps(api(), s.sessionId, s.sessionToken, [['sex_at_birth', 'female']]);
+    const [answer, abandon] = await whileRowLocked(api(), 'chat_sessions', s.sessionId, 2, () =>
+      Promise.all([
+        api().request('POST', `/v1/chat-sessions/${s.sessionId}/answers`, { token: s.sessionToken, body: { questionId: first.currentQuestion.id, answer: 50 } }),
+        api().request('POST', `/v1/chat-sessions/${s.sessionId}/abandon`, { token: s.sessionToken }),
+      ]),
+    );
+    expect(abandon?.status).toBe(200);
+    expect([200, 409]).toContain(answer?.status);
+    const stored = answer?.status === 200 ? ['sex_at_birth', 'age'] : ['sex_at_birth'];
+    expect(abandon?.body.answers.map((a: { questionKey: string }) => a.questionKey)).toEqual(stored);
+    expect(await answerCount(s.sessionId)).toBe(stored.length);
+  });
+
   test('abandoning explicitly ends the session; accepting the invite again starts a new one', async () => {
     const s = await invitedSession();
     await answerSteps(api(), s.sessionId, s.sessionToken, [['sex_at_birth', 'female']]);
@@ -293,6 +309,34 @@ describe.each(DIALECTS)('chat sessions (%s)', (dialect) => {
     const sessions = await api().db.selectFrom('chat_sessions').select('id').where('patient_id', '=', patientId).execute();
     expect(sessions).toHaveLength(2);
     expect(await answerCount(first.body.id)).toBe(2);
+  });
+
+  test('staff completing a provider-led session see its eligibility result; the completion is audited once', async () => {
+    const clinician = await api().token('clinician@demo-clinic.test');
+    const patient = await api().request('POST', '/v1/patients', { token: clinician, body: { firstName: 'Staff', lastName: 'Completes', email: `staff.completes.${dialect}@example.com` } });
+    const started = await api().request('POST', '/v1/chat-sessions', { token: clinician, body: { patientId: patient.body.id, source: 'provider' } });
+    expect(started.body.eligibilityResultId).toBeNull();
+    await answerSteps(api(), started.body.id, clinician, SHORT_BRANCH);
+    const completed = await api().request('POST', `/v1/chat-sessions/${started.body.id}/complete`, { token: clinician });
+    expect(completed.status).toBe(200);
+    const result = await api().db.selectFrom('eligibility_results').select('id').where('session_id', '=', started.body.id).executeTakeFirstOrThrow();
+    expect(completed.body).toMatchObject({ status: 'completed', progress: 100, eligibilityResultId: result.id });
+    expect(completed.body.answers).toHaveLength(SHORT_BRANCH.length);
+    const audit = await api().db.selectFrom('audit_events').select(['action', 'patient_id', 'account_id']).where('resource_id', 'in', [started.body.id, result.id]).orderBy('action').execute();
+    expect(audit.filter((a) => a.action !== 'chat_session.answer' && a.action !== 'chat_session.read')).toEqual([
+      { action: 'chat_session.complete', patient_id: patient.body.id, account_id: api().seed.accounts['Demo Clinic'] },
+      { action: 'chat_session.create', patient_id: patient.body.id, account_id: api().seed.accounts['Demo Clinic'] },
+      { action: 'eligibility_result.create', patient_id: patient.body.id, account_id: api().seed.accounts['Demo Clinic'] },
+    ]);
+  });
+
+  test('abandoning answers with the stored answers and is audited once', async () => {
+    const s = await invitedSession();
+    await answerSteps(api(), s.sessionId, s.sessionToken, [['sex_at_birth', 'female'], ['age', 44]]);
+    const abandoned = await api().request('POST', `/v1/chat-sessions/${s.sessionId}/abandon`, { token: s.sessionToken });
+    expect(abandoned.body.answers.map((a: { questionKey: string }) => a.questionKey)).toEqual(['sex_at_birth', 'age']);
+    const audit = await api().db.selectFrom('audit_events').select('action').where('resource_id', '=', s.sessionId).where('action', '=', 'chat_session.abandon').execute();
+    expect(audit).toHaveLength(1);
   });
 
   test('a patient session token opens no staff route', async () => {

@@ -139,6 +139,111 @@ describe.each(DIALECTS)('invites (%s)', (dialect) => {
     expect(response.body.rows[0].invite.link).toMatch(/\/invite\//);
   });
 
+  test('bulk rows are checked as if sent one by one: a repeated patient is invited once, refused rows create nothing', async () => {
+    const token = await api().token('clinician@demo-clinic.test');
+    const twice = newPatient();
+    const badProvider = newPatient();
+    const lakeside = await api().token('clinician@lakeside-clinic.test');
+    const foreign = await api().request('POST', '/v1/invites', { token: lakeside, body: { ...newPatient(), sendEmail: false } });
+    const unknownProvider = '00000000-0000-4000-8000-000000000000';
+    const response = await api().request('POST', '/v1/invites/bulk', {
+      token,
+      body: {
+        invites: [
+          { ...badProvider, providerId: unknownProvider },
+          twice,
+          { ...twice, firstName: 'Again' },
+          { patientId: foreign.body.patientId },
+          { ...badProvider, providerId: api().seed.users['clinician@demo-clinic.test'] },
+        ],
+      },
+    });
+    expect(response.status).toBe(200);
+    expect(response.body.summary).toEqual({ total: 5, created: 2, failed: 3 });
+    expect(response.body.rows.map((r: { status: string; httpStatus?: number }) => r.httpStatus ?? r.status)).toEqual([422, 'created', 409, 404, 'created']);
+    expect(response.body.rows[0].errors[0].field).toBe('body.providerId');
+    const created = [response.body.rows[1].invite, response.body.rows[4].invite];
+    expect(created[0].firstName).toBe(twice.firstName);
+    // The refused first row created no patient: the last row created the only one.
+    const patients = await api().db.selectFrom('patients').select(['id', 'provider_id']).where('email', '=', badProvider.email).execute();
+    expect(patients).toEqual([{ id: created[1].patientId, provider_id: api().seed.users['clinician@demo-clinic.test'] }]);
+    for (const invite of created) {
+      const audit = await api().db.selectFrom('audit_events').selectAll().where('resource_id', '=', invite.id).execute();
+      expect(audit.map((a) => [a.action, a.patient_id, a.account_id])).toEqual([['invite.create', invite.patientId, api().seed.accounts['Demo Clinic']]]);
+      expect((await latestMailTo(api(), invite.email))?.text).toContain(invite.link);
+    }
+    const pending = await api().db.selectFrom('invites').select('id').where('patient_id', '=', created[0].patientId).execute();
+    expect(pending).toHaveLength(1);
+  });
+
+  test('new-patient details naming a registered patient invite that patient; an unknown provider is a 422 that creates nothing', async () => {
+    const token = await api().token('staff@demo-clinic.test');
+    const body = newPatient();
+    const first = await api().request('POST', '/v1/invites', { token, body: { ...body, sendEmail: false } });
+    expect((await api().request('POST', `/v1/invites/${first.body.id}/revoke`, { token })).status).toBe(200);
+    const again = await api().request('POST', '/v1/invites', { token, body: { ...body, email: body.email.toUpperCase() } });
+    expect(again.status).toBe(201);
+    expect(again.body.patientId).toBe(first.body.patientId);
+
+    const stranger = newPatient();
+    const refused = await api().request('POST', '/v1/invites', { token, body: { ...stranger, providerId: api().seed.users['clinician@lakeside-clinic.test'] } });
+    expect(refused.status).toBe(422);
+    expect(refused.body.errors[0].field).toBe('body.providerId');
+    expect(await api().db.selectFrom('patients').select('id').where('email', '=', stranger.email).execute()).toHaveLength(0);
+  });
+
+  test('super_admin invites name the clinic; audit rows carry the patient\'s clinic', async () => {
+    const token = await api().token('superadmin@genascope.test');
+    const missing = await api().request('POST', '/v1/invites', { token, body: newPatient() });
+    expect(missing.status).toBe(422);
+    expect(missing.body.errors[0].field).toBe('body.accountId');
+    const lakeside = api().seed.accounts['Lakeside Clinic'];
+    const created = await api().request('POST', '/v1/invites', { token, body: { ...newPatient(), accountId: lakeside } });
+    expect(created.status).toBe(201);
+    expect(created.body.accountId).toBe(lakeside);
+    const resent = await api().request('POST', `/v1/invites/${created.body.id}/resend`, { token, body: { sendEmail: false } });
+    expect(resent.status).toBe(200);
+    const audit = await api().db.selectFrom('audit_events').selectAll().where('resource_id', '=', created.body.id).orderBy('occurred_at').execute();
+    expect(audit.map((a) => [a.action, a.account_id, a.patient_id])).toEqual([
+      ['invite.create', lakeside, created.body.patientId],
+      ['invite.resend', lakeside, created.body.patientId],
+    ]);
+  });
+
+  test('resending: revoked and completed invites are a 409, no address to send to a 422; nothing changes', async () => {
+    const token = await api().token('admin@demo-clinic.test');
+    const revoked = await api().request('POST', '/v1/invites', { token, body: newPatient() });
+    await api().request('POST', `/v1/invites/${revoked.body.id}/revoke`, { token });
+    const refused = await api().request('POST', `/v1/invites/${revoked.body.id}/resend`, { token, body: {} });
+    expect(refused.status).toBe(409);
+    expect(refused.body.detail).toBe('A revoked invite cannot be resent');
+    const row = await api().db.selectFrom('invites').select(['status', 'lifecycle_version']).where('id', '=', revoked.body.id).executeTakeFirstOrThrow();
+    expect(row.status).toBe('revoked');
+
+    const patient = await api().request('POST', '/v1/patients', { token, body: { firstName: 'No', lastName: 'Mail' } });
+    expect(patient.status).toBe(201);
+    const invite = await api().request('POST', '/v1/invites', { token, body: { patientId: patient.body.id, sendEmail: false } });
+    expect(invite.status).toBe(201);
+    const noAddress = await api().request('POST', `/v1/invites/${invite.body.id}/resend`, { token, body: {} });
+    expect(noAddress.status).toBe(422);
+    expect(noAddress.body.errors[0].field).toBe('body.sendEmail');
+    const resends = await api().db.selectFrom('audit_events').select('id').where('resource_id', '=', invite.body.id).where('action', '=', 'invite.resend').execute();
+    expect(resends).toHaveLength(0);
+  });
+
+  test('accepting is audited against the session it resumes or starts', async () => {
+    const token = await api().token('clinician@demo-clinic.test');
+    const created = await api().request('POST', '/v1/invites', { token, body: newPatient() });
+    const first = await api().request('POST', `/v1/public/invites/${tokenOf(created.body.link)}/accept`);
+    const second = await api().request('POST', `/v1/public/invites/${tokenOf(created.body.link)}/accept`);
+    expect(second.body.sessionId).toBe(first.body.sessionId);
+    const audit = await api().db.selectFrom('audit_events').selectAll().where('action', '=', 'invite.accept').where('patient_id', '=', created.body.patientId).execute();
+    expect(audit.map((a) => [a.resource_type, a.resource_id, a.account_id, a.actor_type])).toEqual([
+      ['chat_session', first.body.sessionId, api().seed.accounts['Demo Clinic'], 'system'],
+      ['chat_session', first.body.sessionId, api().seed.accounts['Demo Clinic'], 'system'],
+    ]);
+  });
+
   test('a patient session token opens no staff route', async () => {
     const token = await api().token('clinician@demo-clinic.test');
     const created = await api().request('POST', '/v1/invites', { token, body: newPatient() });
