@@ -2,6 +2,7 @@ import { sql, type RawBuilder, type Selectable } from 'kysely';
 import { auditInsertFor, writeAllWithAudit, writeWithAudit, type AuditFor } from '../core/audit.ts';
 import type { Db } from '../core/db.ts';
 import type { ChatSessionsTable } from '../core/database.ts';
+import { resultInsertFrom, type NewResult } from '../eligibility/eligibility.repository.ts';
 import { asJson, asTimestamptz, asUuid, dbNow, instantText, keysetAfter } from '../core/sql.ts';
 
 export type ChatSessionRow = Selectable<ChatSessionsTable>;
@@ -182,8 +183,17 @@ export async function loadAnswers(db: Db, sessionId: string): Promise<AnswerRow[
  */
 export async function completeSession(
   db: Db,
-  input: { id: string; activityVersion: string; profile: unknown; notes: string[]; audit: Omit<AuditFor, 'resourceIdColumn'> },
-): Promise<ChatSessionRow | undefined> {
+  input: {
+    id: string;
+    activityVersion: string;
+    profile: unknown;
+    notes: string[];
+    audit: Omit<AuditFor, 'resourceIdColumn'>;
+    /** The eligibility result of the profile, stored (with its audit row) only when the session completes. */
+    result: NewResult;
+    resultAudit: Omit<AuditFor, 'resourceIdColumn'>;
+  },
+): Promise<(ChatSessionRow & { eligibility_result_id: string }) | undefined> {
   const complete = db
     .updateTable('chat_sessions')
     .set({ status: 'completed', completed_at: dbNow(), updated_at: dbNow(), last_activity_at: dbNow(), risk_profile: asJson(input.profile), profile_notes: asJson(input.notes) })
@@ -191,7 +201,7 @@ export async function completeSession(
     .where('status', '=', 'in_progress')
     .where('last_activity_at', '=', asTimestamptz(input.activityVersion))
     .returningAll();
-  const { rows } = await sql<ChatSessionRow>`
+  const { rows } = await sql<ChatSessionRow & { eligibility_result_id: string }>`
     with done as (${complete}), invite as (
       update invites set status = 'completed', completed_at = now()
       where id in (select invite_id from done) and status = 'pending'
@@ -199,8 +209,13 @@ export async function completeSession(
     ), audited as (
       ${auditInsertFor('done', input.audit)}
       returning id
+    ), result as (
+      ${resultInsertFrom('done', input.result)}
+    ), result_audited as (
+      ${auditInsertFor('result', { ...input.resultAudit, resourceIdColumn: 'id' })}
+      returning id
     )
-    select * from done
+    select done.*, result.id as eligibility_result_id from done cross join result
   `.execute(db);
   return rows[0];
 }

@@ -5,7 +5,7 @@ import type { Db } from '../core/db.ts';
 import { conflict, notFound, unprocessable } from '../core/errors.ts';
 import { decodeCursor, toPage } from '../core/pagination.ts';
 import { isoInstant } from '../core/sql.ts';
-import { assessProfile } from '../eligibility/eligibility.service.ts';
+import { assessmentOf, resultCreatedAudit } from '../eligibility/eligibility.service.ts';
 import { requirePatient } from '../patients/patients.service.ts';
 import type { RiskProfile } from '../eligibility/risk-profile.schema.ts';
 import * as repo from './chat.repository.ts';
@@ -174,7 +174,7 @@ const COMPLETE_ATTEMPTS = 3;
 
 /**
  * Completes a session whose branch has ended: stores the RiskProfile built from the answers, marks the
- * invite completed and stores an eligibility result, all in one transaction. The completion only happens
+ * invite completed and stores an eligibility result, all in one statement. The completion only happens
  * while the answers are those the profile was built from; an answer changed meanwhile sends it round again.
  */
 export async function completeSession(db: Db, context: ChatContext, id: string) {
@@ -186,18 +186,17 @@ export async function completeSession(db: Db, context: ChatContext, id: string) 
       throw conflict('The questionnaire is not finished', { currentQuestion: questionView(state.bank, state.walked.current.questionKey, state.walked.current.iteration) });
     }
     const { profile, notes } = buildRiskProfile(state.walked.path, state.bank.questions);
-    const dto = await db.transaction().execute(async (trx) => {
-      const completed = await repo.completeSession(trx, {
-        id: session.id,
-        activityVersion: session.activity_version,
-        profile,
-        notes,
-        audit: { context, entry: sessionAudit('chat_session.complete', session) },
-      });
-      if (!completed) return undefined;
-      const result = await assessProfile(trx, context, { patientId: session.patient_id, accountId: session.account_id, sessionId: session.id, profile: profile as RiskProfile });
-      return toSessionDto(context.actor, { ...completed, eligibility_result_id: result.id }, state);
+    const result = await assessmentOf({ patientId: session.patient_id, accountId: session.account_id, sessionId: session.id, profile: profile as RiskProfile });
+    const completed = await repo.completeSession(db, {
+      id: session.id,
+      activityVersion: session.activity_version,
+      profile,
+      notes,
+      audit: { context, entry: sessionAudit('chat_session.complete', session) },
+      result,
+      resultAudit: { context, entry: resultCreatedAudit(result) },
     });
+    const dto = completed && toSessionDto(context.actor, completed, state);
     if (dto) return dto;
   }
   throw conflict('The answers kept changing while the session was being completed; try again');

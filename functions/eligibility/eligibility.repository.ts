@@ -1,4 +1,4 @@
-import { sql, type Selectable } from 'kysely';
+import { sql, type RawBuilder, type Selectable } from 'kysely';
 import { writeWithAudit, type AuditFor } from '../core/audit.ts';
 import type { Db } from '../core/db.ts';
 import type { EligibilityResultsTable } from '../core/database.ts';
@@ -6,25 +6,29 @@ import { asJson, asUuid, dbNow, instantText, keysetAfter } from '../core/sql.ts'
 
 export type EligibilityResultRow = Selectable<EligibilityResultsTable>;
 
-export async function insertResult(
-  db: Db,
-  values: { patientId: string; accountId: string; sessionId: string | null; isEligible: boolean; nccnEligible: boolean; tcScore: number | null; outcome: string; ruleset: string; factors: unknown },
-): Promise<EligibilityResultRow> {
-  return db
-    .insertInto('eligibility_results')
-    .values({
-      patient_id: asUuid(values.patientId),
-      account_id: asUuid(values.accountId),
-      session_id: values.sessionId ? asUuid(values.sessionId) : null,
-      is_eligible: values.isEligible,
-      nccn_eligible: values.nccnEligible,
-      tc_score: values.tcScore === null ? null : sql<string>`cast(${String(values.tcScore)} as numeric)`,
-      outcome: values.outcome,
-      ruleset: values.ruleset,
-      factors: asJson(values.factors),
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+export interface NewResult {
+  patientId: string;
+  accountId: string;
+  sessionId: string | null;
+  isEligible: boolean;
+  nccnEligible: boolean;
+  tcScore: number | null;
+  outcome: string;
+  ruleset: string;
+  factors: unknown;
+}
+
+/**
+ * The INSERT of a result as a fragment that writes one row per row of `from` (a CTE of the caller's statement),
+ * so a result is stored in the same statement as the change that produced it (a session's completion).
+ */
+export function resultInsertFrom(from: string, values: NewResult): RawBuilder<EligibilityResultRow> {
+  const tcScore = values.tcScore === null ? sql`null` : sql`cast(${String(values.tcScore)} as numeric)`;
+  return sql<EligibilityResultRow>`insert into eligibility_results (patient_id, account_id, session_id, is_eligible, nccn_eligible, tc_score, outcome, ruleset, factors)
+    select ${asUuid(values.patientId)}, ${asUuid(values.accountId)}, ${values.sessionId ? asUuid(values.sessionId) : sql`null`}, ${values.isEligible}, ${values.nccnEligible},
+      ${tcScore}, ${values.outcome}, ${values.ruleset}, ${asJson(values.factors)}
+    from ${sql.table(from)}
+    returning *`;
 }
 
 /** A result (its row carries the patient's tenant), scoped to the account unless super_admin. */

@@ -28,10 +28,11 @@ export async function evaluate(profile: RiskProfile) {
 }
 
 /**
- * Evaluates a stored RiskProfile and writes an eligibility_results row. Every evaluation is a new row, so
- * the history of results (and the ruleset version of each) stays.
+ * What a stored eligibility result holds for a RiskProfile: the ruleset's outcome with its criteria and unknowns,
+ * the risk models' figures and the next steps. Every evaluation is stored as a new row (the caller writes it with
+ * `resultInsertFrom`), so the history of results, and the ruleset version of each, stays.
  */
-export async function assessProfile(db: Db, context: AuditContext, input: { patientId: string; accountId: string; sessionId: string | null; profile: RiskProfile }) {
+export async function assessmentOf(input: { patientId: string; accountId: string; sessionId: string | null; profile: RiskProfile }): Promise<repo.NewResult> {
   const result = evaluateEligibility(input.profile);
   const [bcrat, tc] = await Promise.all([bcratModel.assess(input.profile), tyrerCuzick.assess(input.profile)]);
   const figures = {
@@ -51,7 +52,7 @@ export async function assessProfile(db: Db, context: AuditContext, input: { pati
     },
     profile: input.profile,
   };
-  const row = await repo.insertResult(db, {
+  return {
     patientId: input.patientId,
     accountId: input.accountId,
     sessionId: input.sessionId,
@@ -61,10 +62,16 @@ export async function assessProfile(db: Db, context: AuditContext, input: { pati
     outcome: result.outcome,
     ruleset: result.ruleset,
     factors,
-  });
-  await recordAudit(db, context, [resultAudit('eligibility_result.create', row)]);
-  return row;
+  };
 }
+
+/** The audit of a new result (its id is the database's: audit with `resourceIdColumn: 'id'`). */
+export const resultCreatedAudit = (result: { patientId: string; accountId: string }): AuditEntry => ({
+  action: 'eligibility_result.create',
+  resourceType: 'eligibility_result',
+  patientId: result.patientId,
+  accountId: result.accountId,
+});
 
 const resultAudit = (action: string, row: { id: string; patient_id: string; account_id: string }): AuditEntry => ({
   action,
