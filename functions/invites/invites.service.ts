@@ -4,7 +4,7 @@ import { issuePatientSessionToken } from '../core/auth/patient-token.ts';
 import { recordAudit, type AuditContext, type AuditEntry, type AuditFor } from '../core/audit.ts';
 import { intConfig, optionalConfig } from '../core/config.ts';
 import type { Db } from '../core/db.ts';
-import { sendEmail } from '../core/email/email.ts';
+import { sendEmails, type OutgoingEmail } from '../core/email/email.ts';
 import { ProblemError, conflict, notFound, unprocessable } from '../core/errors.ts';
 import { validate } from '../core/http/validate.ts';
 import { rootLogger } from '../core/logger.ts';
@@ -87,8 +87,7 @@ async function startLifecycle(row: repo.InviteRow): Promise<void> {
   }
 }
 
-async function emailInvite(db: Db, row: repo.InviteWithClinic, token: string, kind: 'invite' | 'reminder'): Promise<void> {
-  if (!row.email) return;
+function inviteEmailOf(row: repo.InviteWithClinic & { email: string }, token: string, kind: 'invite' | 'reminder'): OutgoingEmail {
   const input = {
     to: row.email,
     clinicName: row.clinic_name,
@@ -98,7 +97,11 @@ async function emailInvite(db: Db, row: repo.InviteWithClinic, token: string, ki
     accountId: row.account_id,
     inviteId: row.id,
   };
-  await sendEmail(db, kind === 'invite' ? inviteEmail(input) : reminderEmail(input));
+  return kind === 'invite' ? inviteEmail(input) : reminderEmail(input);
+}
+
+async function emailInvite(db: Db, row: repo.InviteWithClinic, token: string, kind: 'invite' | 'reminder'): Promise<void> {
+  if (row.email) await sendEmails(db, [inviteEmailOf({ ...row, email: row.email }, token, kind)]);
 }
 
 /**
@@ -179,11 +182,13 @@ async function createInvites(db: Db, context: StaffContext, inputs: CreateInvite
   const results = await withEmails(db, asked.some((p) => p.input.sendEmail), async (trx) => {
     const outcomes = asked.length ? await createInviteRows(trx, context, asked.map((p) => p.request)) : [];
     const byToken = new Map<string, repo.InviteWithClinic | ProblemError>();
+    const emails: OutgoingEmail[] = [];
     for (const [i, p] of asked.entries()) {
       const result = outcomeResult(p.request, outcomes[i] as repo.InviteOutcome);
-      if (!(result instanceof ProblemError) && p.input.sendEmail) await emailInvite(trx, result, p.token, 'invite');
+      if (!(result instanceof ProblemError) && p.input.sendEmail && result.email) emails.push(inviteEmailOf({ ...result, email: result.email }, p.token, 'invite'));
       byToken.set(p.token, result);
     }
+    await sendEmails(trx, emails);
     return byToken;
   });
   return Promise.all(

@@ -26,20 +26,29 @@ export interface OutgoingEmail {
  * delivery, read by `GET /dev/outbox`).
  */
 export async function sendEmail(db: Db, email: OutgoingEmail): Promise<void> {
-  const messageId = isLocalMode ? null : await sendWithSes(email);
+  await sendEmails(db, [email]);
+}
+
+/** `sendEmail` for several messages: one SES call each, then one outbox statement for all of them. */
+export async function sendEmails(db: Db, emails: readonly OutgoingEmail[]): Promise<void> {
+  if (emails.length === 0) return;
+  const sent: { email: OutgoingEmail; messageId: string | null }[] = [];
+  for (const email of emails) sent.push({ email, messageId: isLocalMode ? null : await sendWithSes(email) });
   await db
     .insertInto('email_outbox')
-    .values({
-      account_id: email.accountId ? asUuid(email.accountId) : null,
-      kind: email.kind,
-      related_id: email.relatedId ?? null,
-      to_address: email.to,
-      subject: email.subject,
-      text_body: email.text,
-      html_body: email.html,
-      attachments: asJson(email.attachments ?? []),
-      provider_message_id: messageId,
-    })
+    .values(
+      sent.map(({ email, messageId }) => ({
+        account_id: email.accountId ? asUuid(email.accountId) : null,
+        kind: email.kind,
+        related_id: email.relatedId ?? null,
+        to_address: email.to,
+        subject: email.subject,
+        text_body: email.text,
+        html_body: email.html,
+        attachments: asJson(email.attachments ?? []),
+        provider_message_id: messageId,
+      })),
+    )
     .execute();
 }
 
