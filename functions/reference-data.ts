@@ -1,5 +1,6 @@
 import type { Db } from './core/db.ts';
-import { syncQuestionBank } from './chat/question-bank-store.ts';
+import { insertBankIfMissing } from './chat/chat-questions.repository.ts';
+import { BANK_V1 } from './chat/question-bank/bank-v1.ts';
 import { syncLabCatalogue } from './labs/lab-catalogue.ts';
 
 /**
@@ -7,6 +8,7 @@ import { syncLabCatalogue } from './labs/lab-catalogue.ts';
  * migrations on every deploy, by the local seed and in the test template; idempotent.
  */
 export async function syncReferenceData(db: Db): Promise<void> {
-  await syncQuestionBank(db);
+  // The seeded bank exists in every database (deploy-time sync, local seed, tests).
+  await insertBankIfMissing(db, BANK_V1.version, BANK_V1.questions);
   await syncLabCatalogue(db);
 }

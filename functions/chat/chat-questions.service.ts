@@ -5,7 +5,7 @@ import { notFound, unprocessable } from '../core/errors.ts';
 import * as repo from './chat-questions.repository.ts';
 import type { Question } from './question-bank/types.ts';
 import { validateQuestionGraph } from './question-bank/validate-graph.ts';
-import { CURRENT_BANK, forgetBank, loadBank, type LoadedBank } from './question-bank-store.ts';
+import { CURRENT_BANK_VERSION, forgetBank, loadBank, type LoadedBank } from './question-bank-store.ts';
 
 interface Context extends AuditContext {
   actor: StaffActor;
@@ -38,7 +38,7 @@ export function toQuestionDto(q: repo.StoredQuestion) {
 }
 
 export async function listQuestions(db: Db) {
-  const bank = await loadBank(db, CURRENT_BANK.version);
+  const bank = await loadBank(db, CURRENT_BANK_VERSION);
   return { version: bank.version, startKey: bank.startKey, items: bank.all.map(toQuestionDto) };
 }
 
@@ -62,7 +62,7 @@ function assertSoundGraph(bank: LoadedBank, replaced: Map<string, Question | nul
  * (which then leads to it by default); without, it is an inactive draft until a later edit reaches it.
  */
 export async function createQuestion(db: Db, context: Context, input: QuestionInput & { insertAfter?: number }) {
-  const bank = await loadBank(db, CURRENT_BANK.version);
+  const bank = await loadBank(db, CURRENT_BANK_VERSION);
   if (bank.byKey.has(input.key)) throw unprocessable('Duplicate key', [{ field: 'body.key', message: 'A question with this key exists in the bank' }]);
   const { insertAfter, ...fields } = input;
   const predecessor = insertAfter === undefined ? undefined : bank.byId.get(insertAfter);
@@ -88,7 +88,7 @@ export async function createQuestion(db: Db, context: Context, input: QuestionIn
 }
 
 export async function updateQuestion(db: Db, context: Context, id: number, input: Partial<QuestionInput> & { isActive?: boolean }) {
-  const bank = await loadBank(db, CURRENT_BANK.version);
+  const bank = await loadBank(db, CURRENT_BANK_VERSION);
   const existing = bank.byId.get(id);
   if (!existing) throw notFound('Question');
   if (input.key !== undefined && input.key !== existing.key) throw unprocessable('Keys are stable', [{ field: 'body.key', message: 'A question key cannot change' }]);

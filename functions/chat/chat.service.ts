@@ -13,7 +13,7 @@ import { buildRiskProfile } from './question-bank/build-profile.ts';
 import type { AnswerValue, StoredAnswer } from './question-bank/types.ts';
 import { validateAnswer } from './question-bank/validate-answer.ts';
 import { answerLookup, walk } from './question-bank/walk.ts';
-import { CURRENT_BANK, loadBank, type LoadedBank } from './question-bank-store.ts';
+import { CURRENT_BANK_VERSION, loadBank, type LoadedBank } from './question-bank-store.ts';
 import { askedQuestion } from './chat-questions.service.ts';
 
 export interface ChatContext extends AuditContext {
@@ -27,11 +27,6 @@ const sessionAudit = (action: string, s: { id: string; patient_id: string; accou
   patientId: s.patient_id,
   accountId: s.account_id,
 });
-
-/** Accepting an invite resumes its session in progress, or starts one; `audit` names the session (`resourceIdColumn: 'id'`). */
-export async function startInviteSession(db: Db, input: { inviteId: string; patientId: string }, audit: AuditFor): Promise<repo.ChatSessionRow> {
-  return repo.resumeOrStartInviteSession(db, { ...input, bankVersion: CURRENT_BANK.version }, { ...audit, resourceIdColumn: 'id' });
-}
 
 /**
  * Loads a session the actor may see: a patient only the session of their token; staff only sessions of
@@ -52,7 +47,7 @@ interface SessionState {
 }
 
 async function sessionState(db: Db, session: repo.ChatSessionRow & { answers?: repo.AnswerRow[] }): Promise<SessionState> {
-  const bank = await loadBank(db, session.question_bank_version ?? CURRENT_BANK.version);
+  const bank = await loadBank(db, session.question_bank_version ?? CURRENT_BANK_VERSION);
   const stored: StoredAnswer[] = [];
   for (const row of session.answers ?? (await repo.loadAnswers(db, session.id))) {
     const question = bank.byId.get(row.question_id);
@@ -98,7 +93,7 @@ export async function startStaffSession(db: Db, context: ChatContext & { actor: 
   if (patient.status === 'archived') throw conflict('The patient is archived');
   const session = await repo.startSession(
     db,
-    { patientId: patient.id, source: input.source, inviteId: null, bankVersion: CURRENT_BANK.version },
+    { patientId: patient.id, source: input.source, inviteId: null, bankVersion: CURRENT_BANK_VERSION },
     { context, entry: { action: 'chat_session.create', resourceType: 'chat_session', patientId: patient.id, accountId: patient.account_id }, resourceIdColumn: 'id' },
   );
   return toSessionDto(context.actor, { ...session, eligibility_result_id: null }, await sessionState(db, { ...session, answers: [] }));
@@ -226,11 +221,4 @@ export async function listPatientSessions(db: Db, context: ChatContext & { actor
     lastActivityAt: isoInstant(r.last_activity_at) as string,
     completedAt: isoInstant(r.completed_at),
   }));
-}
-
-/** The daily sweep behind "abandoned after 30 days without activity". */
-export async function abandonStaleSessions(db: Db): Promise<number> {
-  const actor = { kind: 'system', name: 'session-sweep', accountId: null } as const;
-  const rows = await repo.abandonStaleSessions(db, { context: { actor, requestId: 'scheduled:session-sweep' }, entry: { action: 'chat_session.abandon_idle', resourceType: 'chat_session' } });
-  return rows.length;
 }

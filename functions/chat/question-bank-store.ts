@@ -1,10 +1,8 @@
 import type { Db } from '../core/db.ts';
-import { BANK_V1 } from './question-bank/bank-v1.ts';
 import * as questions from './chat-questions.repository.ts';
 import type { StoredQuestion } from './chat-questions.repository.ts';
 
-/** The bank new sessions use. Sessions keep the version they started with. */
-export const CURRENT_BANK = BANK_V1;
+export { CURRENT_BANK_VERSION } from './question-bank/current-version.ts';
 
 export interface LoadedBank {
   version: string;
@@ -19,11 +17,6 @@ export interface LoadedBank {
 
 const CACHE_MS = 30_000;
 const cache = new Map<string, { bank: LoadedBank; at: number }>();
-
-/** Reference data: the seeded bank exists in every database (deploy-time sync, local seed, tests). */
-export async function syncQuestionBank(db: Db): Promise<number> {
-  return questions.insertBankIfMissing(db, CURRENT_BANK.version, CURRENT_BANK.questions);
-}
 
 export function forgetBank(version?: string): void {
   if (version) cache.delete(version);

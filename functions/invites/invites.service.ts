@@ -11,7 +11,7 @@ import { rootLogger } from '../core/logger.ts';
 import { decodeCursor, toPage } from '../core/pagination.ts';
 import { isoInstant } from '../core/sql.ts';
 import { startWorkflow } from '../core/workflows.ts';
-import { startInviteSession } from '../chat/chat.service.ts';
+import { startInviteSession } from '../chat/session-lifecycle.ts';
 import { patientIdentityKey } from '../patients/patient-import.ts';
 import { inviteEmail, reminderEmail } from './invite-emails.ts';
 import { hashInviteToken, inviteLink, newInviteToken } from './invite-token.ts';

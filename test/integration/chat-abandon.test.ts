@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { sql } from 'kysely';
 import type { Db } from '../../functions/core/db.ts';
 import { useDb } from '../../functions/core/db.ts';
-import { abandonStaleSessions } from '../../functions/chat/chat.service.ts';
+import { abandonStaleSessions } from '../../functions/chat/session-lifecycle.ts';
 import { handler as abandonStaleTask } from '../../functions/chat/abandon-stale-task.ts';
 import { seedDemoData } from '../../functions/local/seed.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';

@@ -20,9 +20,11 @@ import {
   impliedSex,
   type Relationship,
 } from '../../eligibility/relationships.ts';
+import { CURRENT_BANK_VERSION } from './current-version.ts';
 import { END, type Condition, type NextLogic, type NextRule, type Option, type Question, type QuestionBank } from './types.ts';
 
-export const BANK_V1_VERSION = 'genascope-risk-2026.1';
+/** This bank is the current one (current-version.ts). */
+export const BANK_V1_VERSION = CURRENT_BANK_VERSION;
 
 const CANCER_LABELS: Record<CancerType, string> = {
   breast: 'Breast (including DCIS)',

@@ -16,7 +16,7 @@ import {
   type RiskProfile,
 } from '../../eligibility/risk-profile.schema.ts';
 import { RELATIONSHIPS, canBeThroughTwoMales, relationshipFacts } from '../../eligibility/relationships.ts';
-import { BANK_V1 } from './bank-v1.ts';
+
 import { indexQuestions } from './path-state.ts';
 import type { AnswerValue, Question, StoredAnswer } from './types.ts';
 import { validateAnswer } from './validate-answer.ts';
@@ -44,7 +44,7 @@ function oneOf<T extends string>(value: AnswerValue | undefined, allowed: readon
  * `questions` are the bank the path was walked on (by default the seeded one): a super_admin may have edited or added
  * questions since; answers to questions the profile does not read are ignored.
  */
-export function buildRiskProfile(path: readonly StoredAnswer[], questions: readonly Question[] = BANK_V1.questions): ProfileBuild {
+export function buildRiskProfile(path: readonly StoredAnswer[], questions: readonly Question[]): ProfileBuild {
   const notes: string[] = [];
   const { top, loops } = groupAnswers(path, questions, notes);
   const sex = oneOf(top.get('sex_at_birth'), SEXES);

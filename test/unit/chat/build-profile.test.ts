@@ -1,13 +1,14 @@
 import * as v from 'valibot';
 import { describe, expect, test } from 'vitest';
 import { buildRiskProfile } from '../../../functions/chat/question-bank/build-profile.ts';
+import { BANK_V1 } from '../../../functions/chat/question-bank/bank-v1.ts';
 import { RiskProfileSchema } from '../../../functions/eligibility/risk-profile.schema.ts';
 import { FULL_FEMALE_PATH, MALE_PATH, answerInOrder, changeAnswer, walkBank, type Step } from './helpers.ts';
 
 const build = (steps: readonly Step[]) => {
   const walked = walkBank(answerInOrder(steps));
   expect(walked.current).toBeNull();
-  return buildRiskProfile(walked.path);
+  return buildRiskProfile(walked.path, BANK_V1.questions);
 };
 
 describe('buildRiskProfile', () => {
@@ -203,7 +204,7 @@ describe('buildRiskProfile', () => {
 
   test('an answer that a corrected age made impossible counts as unknown, with a note', () => {
     const answers = changeAnswer(answerInOrder(FULL_FEMALE_PATH), 'age', 0, 40);
-    const { profile, notes } = buildRiskProfile(walkBank(answers).path);
+    const { profile, notes } = buildRiskProfile(walkBank(answers).path, BANK_V1.questions);
     expect(profile.personalCancers.map((c) => c.ageAtDiagnosis)).toEqual([null, null]);
     expect(profile.reproductive?.ageAtFirstLiveBirth).toBe(28);
     expect(notes).toHaveLength(2);
@@ -212,6 +213,6 @@ describe('buildRiskProfile', () => {
   });
 
   test('a path without sex or age cannot make a profile', () => {
-    expect(() => buildRiskProfile([])).toThrow(/sex_at_birth and age/);
+    expect(() => buildRiskProfile([], BANK_V1.questions)).toThrow(/sex_at_birth and age/);
   });
 });

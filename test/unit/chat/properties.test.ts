@@ -89,7 +89,7 @@ describe('properties of the seeded bank', () => {
         const { result } = randomSession(g, false);
         expect(result.progress).toBe(100);
         expect(result.unreachable).toEqual([]);
-        const { profile } = buildRiskProfile(result.path);
+        const { profile } = buildRiskProfile(result.path, BANK_V1.questions);
         const parsed = v.parse(RiskProfileSchema, profile);
         if (profile.sex === 'female') expect(parsed).toEqual(profile);
         else expect(parsed).toMatchObject(profile);
@@ -102,7 +102,7 @@ describe('properties of the seeded bank', () => {
     fc.assert(
       fc.property(fc.gen(), (g) => {
         const { result } = randomSession(g, true);
-        const { profile } = buildRiskProfile(result.path);
+        const { profile } = buildRiskProfile(result.path, BANK_V1.questions);
         expect(v.safeParse(RiskProfileSchema, profile).issues).toBeUndefined();
       }),
       { numRuns: 100 },
