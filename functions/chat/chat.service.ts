@@ -1,6 +1,6 @@
 import type { Actor, PatientActor, StaffActor } from '../core/auth/actor.ts';
 import { tenantScope } from '../core/auth/actor.ts';
-import { auditInsertFrom, recordAudit, type AuditContext, type AuditEntry, type AuditFor } from '../core/audit.ts';
+import { auditInsertFrom, recordAudit, type AuditContext, type AuditEntry } from '../core/audit.ts';
 import type { Db } from '../core/db.ts';
 import { conflict, notFound, unprocessable } from '../core/errors.ts';
 import { decodeCursor, toPage } from '../core/pagination.ts';

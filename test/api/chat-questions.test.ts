@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { DIALECTS } from '../support/dialects.ts';
-import { useTestApi, type TestApi } from '../support/api.ts';
+import { useTestApi } from '../support/api.ts';
 import { forgetBank } from '../../functions/chat/question-bank-store.ts';
-import { answerSteps, type Step } from '../support/assessment.ts';
+import { answerSteps } from '../support/assessment.ts';
 
 /** The question bank over HTTP: staff read it, only a super_admin edits it, and edits keep the graph sound. */
 

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { sql } from 'kysely';
 import { DIALECTS } from '../support/dialects.ts';
-import { useTestApi, type TestApi } from '../support/api.ts';
+import { useTestApi } from '../support/api.ts';
 import { tokenOf, answerSteps, whileRowLocked, type Step } from '../support/assessment.ts';
 
 /** Session rules of the assessment chat over HTTP: resume, order, validation, completion, abandonment, access, audit. */

@@ -1,5 +1,4 @@
 import { describe, expect, test } from 'vitest';
-import { sql } from 'kysely';
 import { DIALECTS } from '../support/dialects.ts';
 import { useTestApi, type TestApi } from '../support/api.ts';
 import { tokenOf, answerSteps, whileRowLocked, type Step } from '../support/assessment.ts';
