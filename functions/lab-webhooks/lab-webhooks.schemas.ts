@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { unstorableText } from '../core/http/middleware/body.ts';
 import { instant, text, uuid } from '../core/http/schemas.ts';
 import { geneSymbol } from '../labs/labs.schemas.ts';
 
@@ -21,10 +22,16 @@ const ACTIONABLE = new Set<string>(['pathogenic', 'likely_pathogenic']);
 
 export const MAX_REPORT_PDF_BYTES = 4 * 1024 * 1024;
 
+/**
+ * Text PostgreSQL can store (no NUL, no lone surrogates). The webhook does not go through the JSON body middleware,
+ * which refuses such text for every other route: here the contract refuses it, as a 400 rather than a database error.
+ */
+const storable = v.check((value: string) => unstorableText(value) === undefined, 'must be well-formed Unicode text without NUL characters');
+
 export const variant = v.strictObject({
   gene: geneSymbol,
-  hgvsC: v.pipe(v.string(), v.regex(/^c\.\S{1,200}$/, 'must be an HGVS coding DNA description (c.…)')),
-  hgvsP: v.optional(v.pipe(v.string(), v.regex(/^p\.\S{1,200}$/, 'must be an HGVS protein description (p.…)'))),
+  hgvsC: v.pipe(v.string(), v.regex(/^c\.\S{1,200}$/, 'must be an HGVS coding DNA description (c.…)'), storable),
+  hgvsP: v.optional(v.pipe(v.string(), v.regex(/^p\.\S{1,200}$/, 'must be an HGVS protein description (p.…)'), storable)),
   zygosity: v.picklist(['heterozygous', 'homozygous', 'hemizygous', 'unknown'], 'must be heterozygous, homozygous, hemizygous or unknown'),
   classification: v.picklist(VARIANT_CLASSIFICATIONS, `must be one of ${VARIANT_CLASSIFICATIONS.join(', ')}`),
 });
@@ -35,11 +42,11 @@ export const labResultWebhookBody = v.strictObject({
   data: v.pipe(
     v.strictObject({
       orderId: uuid('orderId'),
-      externalOrderId: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(255))),
+      externalOrderId: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(255), storable)),
       reportStatus: v.picklist(['preliminary', 'final', 'amended', 'corrected'], 'must be preliminary, final, amended or corrected'),
       reportedAt: instant,
       interpretation: v.picklist(INTERPRETATIONS, 'must be positive, negative or uncertain'),
-      summary: v.optional(text(10_000)),
+      summary: v.optional(v.pipe(text(10_000), storable)),
       variants: v.pipe(v.array(variant), v.maxLength(500, 'must have at most 500 variants')),
       reportPdfBase64: v.optional(
         v.pipe(

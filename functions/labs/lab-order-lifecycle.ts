@@ -104,13 +104,17 @@ export async function awaitResult(db: Db, orderId: string, taskToken: string): P
 
 /** Tells the ordering clinician that a result version arrived; once per version, whoever calls first. */
 export async function notifyResult(db: Db, resultId: string): Promise<boolean> {
-  return db.transaction().execute(async (trx) => {
-    if (!(await repo.claimResultNotification(trx, resultId))) return false;
-    const result = await repo.findResult(trx, resultId, null);
-    if (!result) return false;
-    await notifyClinician(trx, 'lab_result_available', { id: result.order_id, account_id: result.account_id, provider_id: result.provider_id });
-    return true;
-  });
+  const claimed = await repo.claimResultNotification(db, resultId);
+  if (!claimed) return false;
+  if (!claimed.email) return true;
+  try {
+    await sendEmail(db, labNoticeEmail('lab_result_available', { to: claimed.email, accountId: claimed.account_id, orderId: claimed.order_id }));
+  } catch (error) {
+    // The claim is its own statement: giving it back lets a retry (the workflow's task) send the notice.
+    await repo.releaseResultNotification(db, resultId);
+    throw error;
+  }
+  return true;
 }
 
 /** Step 3: the result is in (the webhook stored it); the token is spent and the clinician told. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Selectable } from 'kysely';
-import { writeWithAudit, type AuditFor } from '../core/audit.ts';
+import { auditInsertFor, writeWithAudit, type AuditFor } from '../core/audit.ts';
 import type { Db } from '../core/db.ts';
 import type { LabOrderStatus, LabOrdersTable, LabReportStatus, LabResultsTable } from '../core/database.ts';
 import { asJson, asUuid, dbNow, instantText, keysetAfter } from '../core/sql.ts';
@@ -43,16 +43,15 @@ export async function findLabTest(db: Db, id: string) {
 }
 
 /** An orderable test: active, of an active lab. */
-export async function findOrderableTest(db: Db, labId: string, testType: string) {
+function orderableTest(db: Db, labId: string, testType: string) {
   return db
     .selectFrom('lab_tests as t')
     .innerJoin('labs as l', 'l.id', 't.lab_id')
-    .select(['t.id', 't.genes', 't.name'])
+    .select('t.id')
     .where('t.lab_id', '=', labId)
     .where('t.test_type', '=', testType)
     .where('t.is_active', '=', true)
-    .where('l.is_active', '=', true)
-    .executeTakeFirst();
+    .where('l.is_active', '=', true);
 }
 
 /** The genes of a test as catalogued (also for a test withdrawn after the order was placed). */
@@ -95,6 +94,39 @@ export async function updateLabTest(db: Db, id: string, values: { name?: string;
 // Orders
 // ---------------------------------------------------------------------------------------------------------------
 
+/**
+ * What placing an order checks, in one read: the patient (scoped to `accountId` unless it is null), whether the
+ * test is orderable, and whether the eligibility result (when one is named) is one of this patient's.
+ */
+export async function findOrderingContext(
+  db: Db,
+  input: { patientId: string; accountId: string | null; labId: string; testType: string; eligibilityResultId: string | null },
+) {
+  const { eligibilityResultId } = input;
+  let query = db
+    .selectFrom('patients as p')
+    .select(['p.id', 'p.account_id', 'p.status'])
+    .select((eb) => [
+      eb.exists(orderableTest(db, input.labId, input.testType)).as('test_orderable'),
+      eligibilityResultId
+        ? eb
+            .exists(
+              eb
+                .selectFrom('eligibility_results as e')
+                .select('e.id')
+                .where('e.id', '=', asUuid(eligibilityResultId))
+                .whereRef('e.account_id', '=', 'p.account_id')
+                .whereRef('e.patient_id', '=', 'p.id'),
+            )
+            .as('eligibility_of_patient')
+        : sql<boolean>`true`.as('eligibility_of_patient'),
+    ])
+    .where('p.id', '=', asUuid(input.patientId));
+  if (input.accountId) query = query.where('p.account_id', '=', asUuid(input.accountId));
+  return query.executeTakeFirst();
+}
+
+/** Inserts an order and its audit row (`resourceIdColumn: 'id'`: the id is generated here) in one statement. */
 export async function insertOrder(
   db: Db,
   values: {
@@ -107,9 +139,10 @@ export async function insertOrder(
     insuranceInformation: unknown;
     notes: string | null;
   },
+  audit: AuditFor,
 ): Promise<LabOrderRow> {
   const id = randomUUID();
-  return db
+  const insert = db
     .insertInto('lab_orders')
     .values({
       id: asUuid(id),
@@ -124,8 +157,10 @@ export async function insertOrder(
       // Named after the order, so a second start of the same order cannot run two lifecycles.
       execution_name: `lab-order-${id}`,
     })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+    .returningAll();
+  const row = await writeWithAudit(db, insert, audit);
+  if (!row) throw new Error('The order insert returned no row');
+  return row;
 }
 
 /** The latest result version's status of each order (null before the lab reported). */
@@ -170,13 +205,6 @@ export async function labOrdersDashboard(db: Db, filter: { accountId: string | n
   return query.orderBy('lo.ordered_at', 'desc').orderBy('lo.id', 'desc').limit(filter.limit + 1).execute();
 }
 
-/** The order, locked until the end of the transaction (results of one order are numbered one at a time). */
-export async function lockOrder(db: Db, id: string, labId?: string): Promise<LabOrderRow | undefined> {
-  let query = db.selectFrom('lab_orders').selectAll().where('id', '=', asUuid(id));
-  if (labId) query = query.where('lab_id', '=', labId);
-  return query.forUpdate().executeTakeFirst();
-}
-
 /** Submission step: only an order still `ordered` (or re-submitted while `processing`) takes the lab's id. */
 export async function markSubmitted(db: Db, id: string, externalOrderId: string): Promise<LabOrderRow | undefined> {
   return db
@@ -216,23 +244,15 @@ export async function markOverdue(db: Db, id: string): Promise<LabOrderRow | und
     .executeTakeFirst();
 }
 
-export async function cancelOrder(db: Db, id: string): Promise<LabOrderRow | undefined> {
-  return db
+/** Cancels an open order and writes its audit row in one statement; undefined (and no audit row) when it is no longer open. */
+export async function cancelOrder(db: Db, id: string, audit: AuditFor): Promise<LabOrderRow | undefined> {
+  const update = db
     .updateTable('lab_orders')
     .set({ status: 'cancelled', cancelled_at: dbNow(), task_token: null, updated_at: dbNow() })
     .where('id', '=', asUuid(id))
     .where('status', 'in', ['ordered', 'processing'])
-    .returningAll()
-    .executeTakeFirst();
-}
-
-export async function completeOrder(db: Db, id: string): Promise<void> {
-  await db
-    .updateTable('lab_orders')
-    .set({ status: 'completed', updated_at: dbNow() })
-    .where('id', '=', asUuid(id))
-    .where('status', 'in', ['ordered', 'processing'])
-    .execute();
+    .returningAll();
+  return writeWithAudit(db, update, audit);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -245,35 +265,6 @@ export async function listResults(db: Db, orderId: string): Promise<LabResultRow
 
 export async function latestResult(db: Db, orderId: string): Promise<LabResultRow | undefined> {
   return db.selectFrom('lab_results').selectAll().where('order_id', '=', asUuid(orderId)).orderBy('version', 'desc').limit(1).executeTakeFirst();
-}
-
-export async function insertResult(
-  db: Db,
-  values: {
-    orderId: string;
-    version: number;
-    reportStatus: LabReportStatus;
-    resultData: unknown;
-    rawResult: string;
-    clinicalSignificance: string;
-    supersedesId: string | null;
-  },
-): Promise<LabResultRow> {
-  return db
-    .insertInto('lab_results')
-    .values({
-      order_id: asUuid(values.orderId),
-      version: sql<number>`cast(${values.version} as integer)`,
-      status: 'available',
-      report_status: values.reportStatus,
-      result_data: asJson(values.resultData),
-      raw_result: values.rawResult,
-      received_at: dbNow(),
-      clinical_significance: values.clinicalSignificance,
-      supersedes_id: values.supersedesId ? asUuid(values.supersedesId) : null,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
 }
 
 /** A result with its order's tenant, ordering clinician and patient, for scoping and audit. */
@@ -299,42 +290,130 @@ export async function reviewResult(db: Db, id: string, review: { reviewerId: str
   return writeWithAudit(db, update, audit);
 }
 
-/** Claims the "result available" notification of one version: true exactly once. */
-export async function claimResultNotification(db: Db, resultId: string): Promise<boolean> {
-  const row = await db
-    .updateTable('lab_results')
-    .set({ notified_at: dbNow() })
-    .where('id', '=', asUuid(resultId))
-    .where('notified_at', 'is', null)
-    .returning('id')
+/**
+ * Claims the "result available" notification of one version — exactly once, whoever calls first — and reads where
+ * it goes: the order, its tenant and the ordering clinician's address. Undefined when it was claimed before.
+ */
+export async function claimResultNotification(db: Db, resultId: string) {
+  return db
+    .with('claimed', (db) =>
+      db.updateTable('lab_results').set({ notified_at: dbNow() }).where('id', '=', asUuid(resultId)).where('notified_at', 'is', null).returning('order_id'),
+    )
+    .selectFrom('claimed')
+    .innerJoin('lab_orders as lo', 'lo.id', 'claimed.order_id')
+    .leftJoin('users as u', 'u.id', 'lo.provider_id')
+    .select(['lo.id as order_id', 'lo.account_id', 'u.email'])
     .executeTakeFirst();
-  return row !== undefined;
+}
+
+/** Gives a claimed notification back (its e-mail could not be sent), so that the next caller sends it. */
+export async function releaseResultNotification(db: Db, resultId: string): Promise<void> {
+  await db.updateTable('lab_results').set({ notified_at: null }).where('id', '=', asUuid(resultId)).execute();
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Webhook deliveries
 // ---------------------------------------------------------------------------------------------------------------
 
-/**
- * Claims a delivery id for a lab: the row is the idempotency key. A concurrent duplicate waits on the unique
- * index until this transaction ends, then finds the row; undefined means "already delivered".
- */
-export async function claimDelivery(db: Db, labId: string, webhookId: string): Promise<string | undefined> {
-  const row = await db
-    .insertInto('webhook_deliveries')
-    .values({ lab_id: labId, webhook_id: webhookId, outcome: 'processed' })
-    .onConflict((oc) => oc.columns(['lab_id', 'webhook_id']).doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  return row?.id;
+const FINAL_REPORTS = ['final', 'amended', 'corrected'] as const;
+
+export interface ResultDelivery {
+  labId: string;
+  /** The idempotency key: one delivery per lab and `webhook-id`. */
+  webhookId: string;
+  orderId: string;
+  /** The lab's id of the order when the delivery names one; it must match the order's. */
+  externalOrderId: string | null;
+  reportStatus: LabReportStatus;
+  /** The stored report without `externalOrderId`, which is the delivery's or else the order's. */
+  resultData: Record<string, unknown>;
+  rawResult: string;
+  clinicalSignificance: string;
+  /** The `lab_result.receive` audit row: its resource, patient and tenant are filled in from the stored result. */
+  audit: Pick<AuditFor, 'context' | 'entry'>;
 }
 
-export async function recordDeliveryResult(db: Db, deliveryId: string, orderId: string, resultId: string): Promise<void> {
-  await db
-    .updateTable('webhook_deliveries')
-    .set({ order_id: asUuid(orderId), result_id: asUuid(resultId) })
-    .where('id', '=', asUuid(deliveryId))
-    .execute();
+/** What `storeResultDelivery` found and did; `result_id` is null when nothing was stored. */
+export interface StoredDelivery {
+  /** The webhook id was delivered before. */
+  duplicate: boolean;
+  /** The order, when it exists and belongs to the lab. */
+  order_id: string | null;
+  external_order_id: string | null;
+  task_token: string | null;
+  /** The order's latest result version before this delivery. */
+  latest_id: string | null;
+  latest_version: number | null;
+  latest_report_status: LabReportStatus | null;
+  result_id: string | null;
+  result_version: number | null;
+}
+
+/**
+ * Stores one result delivery in one statement: the delivery (the idempotency key), a new result version that
+ * supersedes the latest, the order's completion (unless the report is preliminary) and the audit row — or nothing
+ * when the webhook id was delivered before, the order is not the lab's, the external id differs, or a final report
+ * is followed by anything but an amendment or a correction.
+ *
+ * The order row is locked first, so the task token read here is the one committed last: a workflow that stores its
+ * token after this statement waits for it and then finds the result. The other reads use the statement's snapshot:
+ * a concurrent delivery of the same order or webhook id that commits after it starts makes this statement fail with
+ * a unique violation (version or webhook id), and the caller runs it again.
+ */
+export async function storeResultDelivery(db: Db, delivery: ResultDelivery): Promise<StoredDelivery> {
+  const externalMatches = delivery.externalOrderId ? sql`and (o.external_order_id is null or o.external_order_id = ${delivery.externalOrderId})` : sql``;
+  const amends = delivery.reportStatus === 'amended' || delivery.reportStatus === 'corrected';
+  const finalGuard = amends ? sql`` : sql`and (latest.report_status is null or latest.report_status not in (${sql.join(FINAL_REPORTS.map((s) => sql.lit(s)))}))`;
+  const completes =
+    delivery.reportStatus === 'preliminary'
+      ? sql``
+      : sql`, completed as (
+          update lab_orders set status = 'completed', updated_at = now()
+          where id in (select order_id from result) and status in ('ordered', 'processing')
+          returning id
+        )`;
+  const audit: AuditFor = { ...delivery.audit, resourceIdColumn: 'id', patientIdColumn: 'patient_id', accountIdColumn: 'account_id' };
+  const { rows } = await sql<StoredDelivery>`
+    with o as (
+      select id, account_id, patient_id, external_order_id, task_token from lab_orders
+      where id = ${asUuid(delivery.orderId)} and lab_id = ${delivery.labId}
+      for no key update
+    ), latest as (
+      select r.id, r.version, r.report_status from lab_results r
+      where r.order_id in (select id from o)
+      order by r.version desc limit 1
+    ), delivered as (
+      select 1 from webhook_deliveries where lab_id = ${delivery.labId} and webhook_id = ${delivery.webhookId}
+    ), accepted as (
+      select o.id, o.account_id, o.patient_id, o.external_order_id, latest.id as latest_id, coalesce(latest.version, 0) + 1 as version
+      from o left join latest on true
+      where not exists (select 1 from delivered) ${externalMatches} ${finalGuard}
+    ), result as (
+      insert into lab_results (order_id, version, status, report_status, result_data, raw_result, received_at, clinical_significance, supersedes_id)
+      select id, version, 'available', ${delivery.reportStatus},
+        ${asJson(delivery.resultData)} || jsonb_build_object('externalOrderId', coalesce(cast(${delivery.externalOrderId} as varchar), external_order_id)),
+        ${delivery.rawResult}, now(), ${delivery.clinicalSignificance}, latest_id
+      from accepted
+      returning id, order_id, version
+    ), stored as (
+      select result.id, result.version, accepted.account_id, accepted.patient_id from result join accepted on accepted.id = result.order_id
+    ), delivery as (
+      insert into webhook_deliveries (lab_id, webhook_id, outcome, order_id, result_id)
+      select ${delivery.labId}, ${delivery.webhookId}, 'processed', order_id, id from result
+      returning id
+    )${completes}, audited as (
+      ${auditInsertFor('stored', audit)}
+      returning id
+    )
+    select exists (select 1 from delivered) as duplicate, o.id as order_id, o.external_order_id, o.task_token,
+      latest.id as latest_id, latest.version as latest_version, latest.report_status as latest_report_status,
+      stored.id as result_id, stored.version as result_version
+    from (select 1) as one
+    left join o on true
+    left join latest on true
+    left join stored on true
+  `.execute(db);
+  return rows[0] as StoredDelivery;
 }
 
 export async function findDelivery(db: Db, labId: string, webhookId: string) {

@@ -7,8 +7,6 @@ import { rootLogger } from '../core/logger.ts';
 import { decodeCursor, toPage } from '../core/pagination.ts';
 import { isoInstant } from '../core/sql.ts';
 import { startWorkflow } from '../core/workflows.ts';
-import { findResult as findEligibilityResult } from '../eligibility/eligibility.repository.ts';
-import { findPatient } from '../patients/patients.repository.ts';
 import { adapterFor } from './lab-adapters.ts';
 import { LAB_ORDER_WORKFLOW, orderAudit } from './lab-order-lifecycle.ts';
 import * as repo from './labs.repository.ts';
@@ -125,32 +123,34 @@ const resultAudit = (action: string, row: { id: string }, order: { patient_id: s
 });
 
 export async function createOrder(db: Db, context: StaffContext, input: CreateLabOrderInput) {
-  const accountId = tenantScope(context.actor);
-  const row = await db.transaction().execute(async (trx) => {
-    const patient = await findPatient(trx, input.patientId, accountId);
-    if (!patient) throw notFound('Patient');
-    if (patient.status === 'archived') throw conflict('The patient is archived');
-    const test = await repo.findOrderableTest(trx, input.labId, input.testType);
-    if (!test) throw unprocessable('Unknown test', [{ field: 'body.testType', message: 'must be an active test of the lab in the catalogue' }]);
-    if (input.eligibilityResultId) {
-      const eligibility = await findEligibilityResult(trx, input.eligibilityResultId, patient.account_id);
-      if (!eligibility || eligibility.patient_id !== patient.id) {
-        throw unprocessable('Unknown eligibility result', [{ field: 'body.eligibilityResultId', message: 'must be an eligibility result of this patient' }]);
-      }
-    }
-    const inserted = await repo.insertOrder(trx, {
+  const eligibilityResultId = input.eligibilityResultId ?? null;
+  const patient = await repo.findOrderingContext(db, {
+    patientId: input.patientId,
+    accountId: tenantScope(context.actor),
+    labId: input.labId,
+    testType: input.testType,
+    eligibilityResultId,
+  });
+  if (!patient) throw notFound('Patient');
+  if (patient.status === 'archived') throw conflict('The patient is archived');
+  if (!patient.test_orderable) throw unprocessable('Unknown test', [{ field: 'body.testType', message: 'must be an active test of the lab in the catalogue' }]);
+  if (!patient.eligibility_of_patient) {
+    throw unprocessable('Unknown eligibility result', [{ field: 'body.eligibilityResultId', message: 'must be an eligibility result of this patient' }]);
+  }
+  const row = await repo.insertOrder(
+    db,
+    {
       accountId: patient.account_id,
       patientId: patient.id,
       providerId: context.actor.userId,
-      eligibilityResultId: input.eligibilityResultId ?? null,
+      eligibilityResultId,
       labId: input.labId,
       testType: input.testType,
       insuranceInformation: input.insuranceInformation ?? null,
       notes: input.notes ?? null,
-    });
-    await recordAudit(trx, context, [orderAudit('lab_order.create', inserted)]);
-    return inserted;
-  });
+    },
+    { context, entry: { action: 'lab_order.create', resourceType: 'lab_order', patientId: patient.id, accountId: patient.account_id }, resourceIdColumn: 'id' },
+  );
   try {
     await startWorkflow(LAB_ORDER_WORKFLOW, row.execution_name as string, { orderId: row.id });
   } catch (error) {
@@ -196,12 +196,8 @@ export async function cancelOrder(db: Db, context: StaffContext, id: string) {
   const existing = await requireOrder(db, context.actor, id);
   if (existing.status === 'cancelled') return toLabOrderDto(existing, true);
   if (existing.status === 'completed') throw conflict('A completed order cannot be cancelled');
-  const cancelled = await db.transaction().execute(async (trx) => {
-    const row = await repo.cancelOrder(trx, id);
-    if (!row) throw conflict('The order changed meanwhile; read it again');
-    await recordAudit(trx, context, [orderAudit('lab_order.cancel', row)]);
-    return row;
-  });
+  const cancelled = await repo.cancelOrder(db, id, { context, entry: orderAudit('lab_order.cancel', existing) });
+  if (!cancelled) throw conflict('The order changed meanwhile; read it again');
   if (cancelled.execution_name) {
     await workflowCallbacks()
       .stopExecution(LAB_ORDER_WORKFLOW, cancelled.execution_name, 'Order cancelled')

@@ -1,8 +1,9 @@
 import { sql, type Selectable } from 'kysely';
-import { writeWithAudit, type AuditFor } from '../core/audit.ts';
+import { auditInsertFor, writeWithAudit, type AuditFor } from '../core/audit.ts';
 import type { Db } from '../core/db.ts';
-import type { AppointmentsTable } from '../core/database.ts';
+import type { AppointmentsTable, PatientStatus } from '../core/database.ts';
 import { asDate, asTime, asTimestamptz, asUuid, dbNow, keysetAfter } from '../core/sql.ts';
+import type { AvailabilityRow } from './availability.repository.ts';
 import type { RangeBound } from './range.ts';
 import type { Interval } from './slots.ts';
 
@@ -24,16 +25,75 @@ export interface AppointmentScope {
   patientId?: string;
 }
 
-export async function findAppointment(db: Db, id: string, scope: AppointmentScope): Promise<AppointmentRow | undefined> {
-  let query = withReplacement(db).where('a.id', '=', asUuid(id));
-  if (scope.accountId) query = query.where('a.account_id', '=', asUuid(scope.accountId));
-  if (scope.patientId) query = query.where('a.patient_id', '=', asUuid(scope.patientId));
-  return query.executeTakeFirst() as Promise<AppointmentRow | undefined>;
+function scoped<Q extends ReturnType<typeof withReplacement>>(query: Q, id: string, scope: AppointmentScope): Q {
+  let scopedQuery = query.where('a.id', '=', asUuid(id)) as Q;
+  if (scope.accountId) scopedQuery = scopedQuery.where('a.account_id', '=', asUuid(scope.accountId)) as Q;
+  if (scope.patientId) scopedQuery = scopedQuery.where('a.patient_id', '=', asUuid(scope.patientId)) as Q;
+  return scopedQuery;
 }
 
-/** Locks one appointment row for the rest of the transaction (reschedule and cancel take it first). */
-export async function lockAppointment(db: Db, id: string): Promise<AppointmentRecord | undefined> {
-  return db.selectFrom('appointments').selectAll().where('id', '=', asUuid(id)).forUpdate().executeTakeFirst();
+export async function findAppointment(db: Db, id: string, scope: AppointmentScope): Promise<AppointmentRow | undefined> {
+  return scoped(withReplacement(db), id, scope).executeTakeFirst() as Promise<AppointmentRow | undefined>;
+}
+
+/** Who an appointment e-mail goes to and in whose name; no health information. */
+export interface AppointmentContact {
+  email: string | null;
+  first_name: string | null;
+  clinic_name: string;
+}
+
+/** A clinician's availability rows (the pattern, see `toPattern`), as one JSON array. */
+const availabilityOf = (clinicianIdColumn: string) =>
+  sql<AvailabilityRow[]>`coalesce((select json_agg(r order by r.id) from recurring_availability r where r.clinician_id = ${sql.ref(clinicianIdColumn)}), '[]'::json)`;
+
+function withContact(db: Db) {
+  return withReplacement(db)
+    .innerJoin('patients as p', 'p.id', 'a.patient_id')
+    .innerJoin('accounts as c', 'c.id', 'a.account_id')
+    .select(['p.email', 'p.first_name', 'c.name as clinic_name']);
+}
+
+/** An appointment with its patient's contact, for a change that e-mails the patient (one read). */
+export async function findAppointmentWithContact(db: Db, id: string, scope: AppointmentScope): Promise<(AppointmentRow & AppointmentContact) | undefined> {
+  return scoped(withContact(db), id, scope).executeTakeFirst() as Promise<(AppointmentRow & AppointmentContact) | undefined>;
+}
+
+/** `findAppointmentWithContact` and the clinician's availability rows, which a reschedule checks the new slot against. */
+export async function findAppointmentToReschedule(
+  db: Db,
+  id: string,
+  scope: AppointmentScope,
+): Promise<(AppointmentRow & AppointmentContact & { availability: AvailabilityRow[] }) | undefined> {
+  const query = scoped(withContact(db), id, scope).select(availabilityOf('a.clinician_id').as('availability'));
+  return query.executeTakeFirst() as Promise<(AppointmentRow & AppointmentContact & { availability: AvailabilityRow[] }) | undefined>;
+}
+
+export interface BookingContext extends AppointmentContact {
+  id: string;
+  account_id: string;
+  status: PatientStatus;
+  /** Null unless the clinician is an active clinician of the patient's clinic. */
+  clinician_id: string | null;
+  availability: AvailabilityRow[];
+}
+
+/**
+ * What booking needs, in one read: the patient (scoped to `accountId` unless it is null), the patient's contact,
+ * and the clinician — only an active clinician of the patient's clinic — with their availability rows.
+ */
+export async function findBookingContext(db: Db, patientId: string, clinicianId: string, accountId: string | null): Promise<BookingContext | undefined> {
+  let query = db
+    .selectFrom('patients as p')
+    .innerJoin('accounts as c', 'c.id', 'p.account_id')
+    .leftJoin('users as u', (join) =>
+      join.on('u.id', '=', asUuid(clinicianId)).on('u.role', '=', 'clinician').on('u.status', '=', 'active').onRef('u.account_id', '=', 'p.account_id'),
+    )
+    .select(['p.id', 'p.account_id', 'p.status', 'p.email', 'p.first_name', 'c.name as clinic_name', 'u.id as clinician_id'])
+    .select(availabilityOf('u.id').as('availability'))
+    .where('p.id', '=', asUuid(patientId));
+  if (accountId) query = query.where('p.account_id', '=', asUuid(accountId));
+  return query.executeTakeFirst() as Promise<BookingContext | undefined>;
 }
 
 export interface AppointmentListFilter extends AppointmentScope {
@@ -83,9 +143,9 @@ export interface NewAppointment {
   calendarSequence: number;
 }
 
-/** Inserts a scheduled appointment; a taken slot fails with the exclusion constraint (23P01). */
-export async function insertAppointment(db: Db, values: NewAppointment): Promise<AppointmentRecord> {
-  return db
+/** Inserts a scheduled appointment and its audit row in one statement; a taken slot fails with the exclusion constraint (23P01). */
+export async function insertAppointment(db: Db, values: NewAppointment, audit: AuditFor): Promise<AppointmentRecord> {
+  const insert = db
     .insertInto('appointments')
     .values({
       id: asUuid(values.id),
@@ -105,22 +165,54 @@ export async function insertAppointment(db: Db, values: NewAppointment): Promise
       calendar_uid: values.calendarUid,
       calendar_sequence: values.calendarSequence,
     })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+    .returningAll();
+  const row = await writeWithAudit(db, insert, audit);
+  if (!row) throw new Error('The appointment insert returned no row');
+  return row;
 }
 
-/** Frees the slot of a scheduled appointment that a new one replaces. */
-export async function markRescheduled(db: Db, id: string): Promise<void> {
-  await db
-    .updateTable('appointments')
-    .set({ status: 'rescheduled', updated_at: dbNow() })
-    .where('id', '=', asUuid(id))
-    .where('status', '=', 'scheduled')
-    .executeTakeFirstOrThrow();
+/** The new appointment of a reschedule: its slot and code; the rest is carried over from the appointment it replaces. */
+export interface NewSlot {
+  id: string;
+  date: string;
+  time: string;
+  dateTime: Date;
+  durationMinutes: number;
+  timeZone: string;
+  confirmationCode: string;
+  calendarUid: string;
 }
 
-export async function cancelAppointment(db: Db, id: string, reason: string | null): Promise<AppointmentRecord | undefined> {
-  return db
+/**
+ * One statement: a scheduled appointment becomes `rescheduled`, its replacement is inserted in the new slot (same
+ * calendar event, next sequence) and the audit rows are written. Undefined, and nothing written, when the appointment
+ * is no longer scheduled; a taken slot fails the whole statement with the exclusion constraint (23P01), leaving the
+ * old appointment untouched. Concurrent reschedules of one appointment queue on its row: the first wins.
+ */
+export async function rescheduleAppointment(db: Db, id: string, next: NewSlot, audits: readonly AuditFor[]): Promise<AppointmentRecord | undefined> {
+  const audited = audits.map((audit, i) => sql`, ${sql.raw(`audited_${i}`)} as (${auditInsertFor('moved', audit)} returning id)`);
+  const { rows } = await sql<AppointmentRecord>`
+    with old as (
+      update appointments set status = 'rescheduled', updated_at = now()
+      where id = ${asUuid(id)} and status = 'scheduled'
+      returning *
+    ), moved as (
+      insert into appointments (id, patient_id, account_id, clinician_id, date, time, date_time, duration_minutes, time_zone,
+        appointment_type, status, notes, confirmation_code, rescheduled_from_id, calendar_uid, calendar_sequence)
+      select ${asUuid(next.id)}, patient_id, account_id, clinician_id, ${asDate(next.date)}, ${asTime(next.time)}, ${asTimestamptz(next.dateTime)},
+        cast(${next.durationMinutes} as integer), ${next.timeZone}, appointment_type, 'scheduled', notes, ${next.confirmationCode}, id,
+        ${next.calendarUid}, calendar_sequence + 1
+      from old
+      returning *
+    )${sql.join(audited, sql``)}
+    select * from moved
+  `.execute(db);
+  return rows[0];
+}
+
+/** Cancels a scheduled appointment and writes its audit row in one statement; undefined (and no audit row) when it is no longer scheduled. */
+export async function cancelAppointment(db: Db, id: string, reason: string | null, audit: AuditFor): Promise<AppointmentRecord | undefined> {
+  const update = db
     .updateTable('appointments')
     .set((eb) => ({
       status: 'cancelled',
@@ -131,8 +223,8 @@ export async function cancelAppointment(db: Db, id: string, reason: string | nul
     }))
     .where('id', '=', asUuid(id))
     .where('status', '=', 'scheduled')
-    .returningAll()
-    .executeTakeFirst();
+    .returningAll();
+  return writeWithAudit(db, update, audit);
 }
 
 /** Updates an appointment and writes its audit row in one statement; undefined (and no audit row) when none matched. */
@@ -173,15 +265,4 @@ export async function bookedIntervals(db: Db, clinicianIds: readonly string[], f
     byClinician.set(row.clinician_id, list);
   }
   return byClinician;
-}
-
-/** Who an appointment e-mail goes to and in whose name; no health information. */
-export async function appointmentContact(db: Db, appointmentId: string) {
-  return db
-    .selectFrom('appointments as a')
-    .innerJoin('patients as p', 'p.id', 'a.patient_id')
-    .innerJoin('accounts as c', 'c.id', 'a.account_id')
-    .select(['p.email', 'p.first_name', 'c.name as clinic_name', 'c.id as account_id'])
-    .where('a.id', '=', asUuid(appointmentId))
-    .executeTakeFirst();
 }

@@ -10,11 +10,10 @@ import { ProblemError, conflict, forbidden, notFound, unprocessable } from '../c
 import { rootLogger } from '../core/logger.ts';
 import { toPage } from '../core/pagination.ts';
 import { isoDate, isoInstant } from '../core/sql.ts';
-import { findPatient } from '../patients/patients.repository.ts';
 import { appointmentEmail, type AppointmentEmailKind } from './appointment-emails.ts';
 import * as repo from './appointments.repository.ts';
 import type { CreateAppointmentInput, ListAppointmentsQuery, UpdateAppointmentInput } from './appointments.schemas.ts';
-import { findClinician, findPatterns } from './availability.repository.ts';
+import { toPattern, type AvailabilityRow } from './availability.repository.ts';
 import { instantCursor, nextFreeSlots, type SchedulingContext } from './availability.service.ts';
 import { newConfirmationCode } from './confirmation-code.ts';
 import { parseRangeBound } from './range.ts';
@@ -71,17 +70,17 @@ const calendarUidOf = (row: { id: string; calendar_uid: string | null }) => row.
 export const SLOT_TAKEN = Symbol('slot taken');
 
 /**
- * Runs a transaction that takes a slot. The exclusion constraint decides who gets a slot: the losers of a
- * race get 23P01 (a taken slot). Concurrent inserts into one slot can also deadlock (40P01) or fail
- * serialization (40001): such a transaction is retried once and, failing again, counts as a taken slot.
- * A confirmation-code collision (23505 on the code) is retried with a new code.
+ * Runs a statement that takes a slot (one statement, so atomic without a transaction). The exclusion constraint
+ * decides who gets a slot: the losers of a race get 23P01 (a taken slot). Concurrent inserts into one slot can
+ * also deadlock (40P01) or fail serialization (40001): such a statement is retried once and, failing again,
+ * counts as a taken slot. A confirmation-code collision (23505 on the code) is retried with a new code.
  */
-export async function takeSlot<T>(db: Db, work: (trx: Db) => Promise<T>): Promise<T | typeof SLOT_TAKEN> {
+export async function takeSlot<T>(db: Db, work: (db: Db) => Promise<T>): Promise<T | typeof SLOT_TAKEN> {
   let transient = 0;
   let collisions = 0;
   for (;;) {
     try {
-      return await db.transaction().execute(work);
+      return await work(db);
     } catch (error) {
       if (error instanceof ProblemError) throw error;
       const state = sqlState(error);
@@ -111,13 +110,15 @@ async function slotTaken(db: Db, clinicianId: string, startsAtMs: number): Promi
   return conflict('The slot is no longer available', { nextFreeSlots: await nextFreeSlots(db, clinicianId, startsAtMs) });
 }
 
-/** The clinician's slot that starts at `startsAt`, in the future; 422 naming `body.startsAt` otherwise. */
-async function requireSlot(db: Db, clinicianId: string, startsAt: string): Promise<Slot & { timeZone: string; slotMinutes: number }> {
+/** A clinician's availability rows as a pattern; undefined when the clinician has none. */
+const patternOf = (rows: readonly AvailabilityRow[]) => (rows.length > 0 ? toPattern(rows) : undefined);
+
+/** The pattern's slot that starts at `startsAt`, in the future; 422 naming `body.startsAt` otherwise. */
+function requireSlot(pattern: ReturnType<typeof patternOf>, startsAt: string): Slot & { timeZone: string; slotMinutes: number } {
   const startsAtMs = Date.parse(startsAt);
   if (startsAtMs <= Date.now()) {
     throw unprocessable('The appointment must start in the future', [{ field: 'body.startsAt', message: 'must be in the future' }]);
   }
-  const pattern = (await findPatterns(db, [clinicianId])).get(clinicianId);
   const slot = pattern ? slotAt(pattern, startsAtMs) : undefined;
   if (!pattern || !slot) {
     throw unprocessable("startsAt is not one of the clinician's available slots", [
@@ -128,10 +129,9 @@ async function requireSlot(db: Db, clinicianId: string, startsAt: string): Promi
 }
 
 /** Appointment e-mails go out after the change is committed; a failed send is logged, the change stands. */
-async function notifyPatient(db: Db, kind: AppointmentEmailKind, row: repo.AppointmentRecord): Promise<void> {
+async function notifyPatient(db: Db, kind: AppointmentEmailKind, row: repo.AppointmentRecord, contact: repo.AppointmentContact): Promise<void> {
+  if (!contact.email) return;
   try {
-    const contact = await repo.appointmentContact(db, row.id);
-    if (!contact?.email) return;
     const startsAt = new Date(row.date_time);
     await sendEmail(
       db,
@@ -140,7 +140,7 @@ async function notifyPatient(db: Db, kind: AppointmentEmailKind, row: repo.Appoi
         to: contact.email,
         firstName: contact.first_name,
         clinicName: contact.clinic_name,
-        accountId: contact.account_id,
+        accountId: row.account_id,
         appointmentId: row.id,
         startsAt,
         endsAt: new Date(startsAt.getTime() + row.duration_minutes * 60_000),
@@ -162,39 +162,41 @@ export async function bookAppointment(db: Db, context: SchedulingContext, input:
   if (actor.kind === 'patient' && input.patientId && input.patientId !== actor.patientId) throw notFound('Patient');
   const patientId = actor.kind === 'patient' ? actor.patientId : input.patientId;
   if (!patientId) throw unprocessable('patientId is required', [{ field: 'body.patientId', message: 'Required' }]);
-  const patient = await findPatient(db, patientId, tenantScope(actor));
+  const patient = await repo.findBookingContext(db, patientId, input.clinicianId, tenantScope(actor));
   if (!patient) throw notFound('Patient');
   // The clinician must belong to the patient's clinic (for super_admin too); any other id answers 404.
-  const clinician = await findClinician(db, input.clinicianId, patient.account_id);
-  if (!clinician) throw notFound('Clinician');
+  const clinicianId = patient.clinician_id;
+  if (!clinicianId) throw notFound('Clinician');
   if (patient.status === 'archived') throw conflict('The patient is archived; restore the patient before booking');
-  const slot = await requireSlot(db, clinician.id, input.startsAt);
+  const slot = requireSlot(patternOf(patient.availability), input.startsAt);
   const id = randomUUID();
-  const result = await takeSlot(db, async (trx) => {
-    const inserted = await repo.insertAppointment(trx, {
-      id,
-      patientId: patient.id,
-      accountId: patient.account_id,
-      clinicianId: clinician.id,
-      date: slot.date,
-      time: slot.time,
-      dateTime: new Date(slot.startsAt),
-      durationMinutes: slot.slotMinutes,
-      timeZone: slot.timeZone,
-      appointmentType: input.appointmentType,
-      notes: input.notes ?? null,
-      confirmationCode: newConfirmationCode(),
-      rescheduledFromId: null,
-      calendarUid: `${id}@genascope.dev`,
-      calendarSequence: 0,
-    });
-    const row = { ...inserted, rescheduled_to_id: null };
-    await recordAudit(trx, context, [appointmentAudit('appointment.create', row)]);
-    return row;
-  });
-  if (result === SLOT_TAKEN) throw await slotTaken(db, clinician.id, slot.startsAt);
-  await notifyPatient(db, 'appointment_confirmation', result);
-  return toAppointmentDto(result);
+  const row = { id, patient_id: patient.id, account_id: patient.account_id };
+  const result = await takeSlot(db, (db) =>
+    repo.insertAppointment(
+      db,
+      {
+        id,
+        patientId: patient.id,
+        accountId: patient.account_id,
+        clinicianId,
+        date: slot.date,
+        time: slot.time,
+        dateTime: new Date(slot.startsAt),
+        durationMinutes: slot.slotMinutes,
+        timeZone: slot.timeZone,
+        appointmentType: input.appointmentType,
+        notes: input.notes ?? null,
+        confirmationCode: newConfirmationCode(),
+        rescheduledFromId: null,
+        calendarUid: `${id}@genascope.dev`,
+        calendarSequence: 0,
+      },
+      { context, entry: appointmentAudit('appointment.create', row) },
+    ),
+  );
+  if (result === SLOT_TAKEN) throw await slotTaken(db, clinicianId, slot.startsAt);
+  await notifyPatient(db, 'appointment_confirmation', result, patient);
+  return toAppointmentDto({ ...result, rescheduled_to_id: null });
 }
 
 export async function listAppointments(db: Db, context: SchedulingContext, query: ListAppointmentsQuery) {
@@ -222,61 +224,59 @@ export async function getAppointment(db: Db, context: SchedulingContext, id: str
 }
 
 /**
- * One transaction: the old appointment (locked) becomes `rescheduled` and the new one is inserted. When
- * the new slot is taken the insert fails, the transaction rolls back and the old appointment is untouched.
+ * One statement moves the appointment: the old one becomes `rescheduled` and the new one is inserted. When the new
+ * slot is taken the statement fails and the old appointment is untouched.
  */
 export async function rescheduleAppointment(db: Db, context: SchedulingContext, id: string, input: { startsAt: string }) {
-  const existing = await requireAppointment(db, context.actor, id);
+  const existing = await repo.findAppointmentToReschedule(db, id, scopeOf(context.actor));
+  if (!existing) throw notFound('Appointment');
   if (existing.status !== 'scheduled') throw conflict(`A ${existing.status} appointment cannot be rescheduled`);
   if (Date.parse(input.startsAt) === new Date(existing.date_time).getTime()) {
     throw unprocessable('The appointment is already at that time', [{ field: 'body.startsAt', message: 'must differ from the current start' }]);
   }
-  const slot = await requireSlot(db, existing.clinician_id, input.startsAt);
+  const slot = requireSlot(patternOf(existing.availability), input.startsAt);
   const newId = randomUUID();
-  const result = await takeSlot(db, async (trx) => {
-    const locked = await repo.lockAppointment(trx, id);
-    if (!locked || locked.status !== 'scheduled') throw conflict(`A ${locked?.status ?? 'missing'} appointment cannot be rescheduled`);
-    await repo.markRescheduled(trx, id);
-    const inserted = await repo.insertAppointment(trx, {
-      id: newId,
-      patientId: locked.patient_id,
-      accountId: locked.account_id,
-      clinicianId: locked.clinician_id,
-      date: slot.date,
-      time: slot.time,
-      dateTime: new Date(slot.startsAt),
-      durationMinutes: slot.slotMinutes,
-      timeZone: slot.timeZone,
-      appointmentType: locked.appointment_type,
-      notes: locked.notes,
-      confirmationCode: newConfirmationCode(),
-      rescheduledFromId: locked.id,
-      calendarUid: calendarUidOf(locked),
-      calendarSequence: locked.calendar_sequence + 1,
-    });
-    const row = { ...inserted, rescheduled_to_id: null };
-    await recordAudit(trx, context, [appointmentAudit('appointment.reschedule', { ...existing }), appointmentAudit('appointment.create', row)]);
-    return row;
-  });
+  const audits = [
+    { context, entry: appointmentAudit('appointment.reschedule', existing) },
+    { context, entry: appointmentAudit('appointment.create', { id: newId, patient_id: existing.patient_id, account_id: existing.account_id }) },
+  ];
+  const result = await takeSlot(db, (db) =>
+    repo.rescheduleAppointment(
+      db,
+      id,
+      {
+        id: newId,
+        date: slot.date,
+        time: slot.time,
+        dateTime: new Date(slot.startsAt),
+        durationMinutes: slot.slotMinutes,
+        timeZone: slot.timeZone,
+        confirmationCode: newConfirmationCode(),
+        calendarUid: calendarUidOf(existing),
+      },
+      audits,
+    ),
+  );
   if (result === SLOT_TAKEN) throw await slotTaken(db, existing.clinician_id, slot.startsAt);
-  await notifyPatient(db, 'appointment_rescheduled', result);
-  return toAppointmentDto(result);
+  if (!result) {
+    // Changed since it was read (a concurrent reschedule or cancel won): one more read names its status.
+    const current = await repo.findAppointment(db, id, scopeOf(context.actor));
+    throw conflict(`A ${current?.status ?? 'missing'} appointment cannot be rescheduled`);
+  }
+  await notifyPatient(db, 'appointment_rescheduled', result, existing);
+  return toAppointmentDto({ ...result, rescheduled_to_id: null });
 }
 
 /** Cancelling a cancelled appointment answers it unchanged (no second e-mail). */
 export async function cancelAppointment(db: Db, context: SchedulingContext, id: string, input: { reason?: string | null }) {
-  const existing = await requireAppointment(db, context.actor, id);
+  const existing = await repo.findAppointmentWithContact(db, id, scopeOf(context.actor));
+  if (!existing) throw notFound('Appointment');
   if (existing.status === 'cancelled') return toAppointmentDto(existing);
   if (existing.status !== 'scheduled') throw conflict(`A ${existing.status} appointment cannot be cancelled`);
-  const row = await db.transaction().execute(async (trx) => {
-    const cancelled = await repo.cancelAppointment(trx, id, input.reason ?? null);
-    if (!cancelled) throw conflict('The appointment changed meanwhile; reload it');
-    const full = { ...cancelled, account_id: existing.account_id, rescheduled_to_id: existing.rescheduled_to_id };
-    await recordAudit(trx, context, [appointmentAudit('appointment.cancel', full)]);
-    return full;
-  });
-  await notifyPatient(db, 'appointment_cancelled', row);
-  return toAppointmentDto(row);
+  const cancelled = await repo.cancelAppointment(db, id, input.reason ?? null, { context, entry: appointmentAudit('appointment.cancel', existing) });
+  if (!cancelled) throw conflict('The appointment changed meanwhile; reload it');
+  await notifyPatient(db, 'appointment_cancelled', cancelled, existing);
+  return toAppointmentDto({ ...cancelled, account_id: existing.account_id, rescheduled_to_id: existing.rescheduled_to_id });
 }
 
 /** Staff record the outcome (completed / no_show, once the appointment has started) and notes. */

@@ -223,3 +223,34 @@ describe.each(DIALECTS)('lab webhooks (%s)', (dialect) => {
     for (const secret of ['PMS2', 'c.137G>T', 'Pathogenic', 'Garcia', SANDBOX_SECRET]) expect(logs).not.toContain(secret);
   });
 });
+
+describe.each(DIALECTS)('lab webhooks under contention (%s)', (dialect) => {
+  const api = useTestApi(dialect);
+
+  test('concurrent deliveries for one order are all stored, as consecutive versions each superseding the one before, each audited', async () => {
+    const accountId = api().seed.accounts['Demo Clinic'] as string;
+    const patient = await api().db.selectFrom('patients').select('id').where('account_id', '=', accountId).executeTakeFirstOrThrow();
+    const orderId = randomUUID();
+    await api()
+      .db.insertInto('lab_orders')
+      .values({ id: orderId, account_id: accountId, patient_id: patient.id, provider_id: api().seed.users['clinician@demo-clinic.test'] as string, lab_id: 'sandbox', test_type: 'lynch-panel', status: 'processing' })
+      .execute();
+    const deliveries = Array.from({ length: 4 }, () => sign(payload(orderId, { reportStatus: 'preliminary' })));
+    const responses = await Promise.all(deliveries.map((signed) => api().request('POST', '/webhooks/labs/sandbox', { rawBody: signed.body, headers: signed.headers })));
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+    expect(responses.map((r) => r.body.version).sort()).toEqual([1, 2, 3, 4]);
+
+    const versions = await api().db.selectFrom('lab_results').select(['id', 'version', 'supersedes_id']).where('order_id', '=', orderId).orderBy('version').execute();
+    expect(versions.map((v) => v.version)).toEqual([1, 2, 3, 4]);
+    versions.forEach((v, i) => expect(v.supersedes_id).toBe(i === 0 ? null : versions[i - 1]?.id));
+    const delivered = await api().db.selectFrom('webhook_deliveries').select(['webhook_id', 'result_id']).where('order_id', '=', orderId).execute();
+    expect(delivered.map((d) => d.webhook_id).sort()).toEqual(deliveries.map((d) => d.webhookId).sort());
+    expect(delivered.map((d) => d.result_id).sort()).toEqual(versions.map((v) => v.id).sort());
+    const audit = await api().db.selectFrom('audit_events').selectAll().where('action', '=', 'lab_result.receive').where('resource_id', 'in', versions.map((v) => v.id)).execute();
+    expect(audit).toHaveLength(4);
+    for (const row of audit) expect(row).toMatchObject({ actor_type: 'system', actor_id: 'lab:sandbox', resource_type: 'lab_result', account_id: accountId, patient_id: patient.id });
+    // A preliminary report leaves the order open; each version notified the clinician once.
+    expect((await api().db.selectFrom('lab_orders').select('status').where('id', '=', orderId).executeTakeFirstOrThrow()).status).toBe('processing');
+    expect(await api().db.selectFrom('email_outbox').select('id').where('related_id', '=', orderId).where('kind', '=', 'lab_result_available').execute()).toHaveLength(4);
+  });
+});

@@ -494,4 +494,27 @@ describe.each(DIALECTS)('scheduling (%s)', (dialect) => {
       expect(response.body.detail).toBe('Clinician not found');
     });
   });
+
+  describe('reschedule in one statement', () => {
+    test("a new slot that overlaps the appointment's own time is free: the old appointment gives it up in the same statement", async () => {
+      const lake = userId(LAKE_CLINICIAN);
+      const token = await api().token(LAKE_STAFF);
+      const path = `/v1/clinicians/${lake}/availability`;
+      const hourly = (timeSlots: string[]) => ({ timeZone: 'UTC', slotMinutes: 60, rules: [{ daysOfWeek: [0, 1, 2, 3, 4, 5, 6], timeSlots }] });
+      expect((await api().request('PUT', path, { token, body: hourly(['09:00-12:00']) })).status).toBe(200);
+      const patient = await newPatient('lakeside-clinic.test');
+      const day = mondayIn(12);
+      const booked = await api().request('POST', '/v1/appointments', { token, body: { patientId: patient.id, clinicianId: lake, startsAt: `${day}T10:00:00.000Z`, appointmentType: 'virtual' } });
+      expect(booked.status).toBe(201);
+      // The clinician's hours shift by half an hour: 10:30–11:30 overlaps the booked 10:00–11:00.
+      expect((await api().request('PUT', path, { token, body: hourly(['09:30-12:30']) })).status).toBe(200);
+      const moved = await api().request('POST', `/v1/appointments/${booked.body.id}/reschedule`, { token, body: { startsAt: `${day}T10:30:00.000Z` } });
+      expect(moved.status).toBe(200);
+      expect(moved.body).toMatchObject({ status: 'scheduled', startsAt: `${day}T10:30:00.000Z`, endsAt: `${day}T11:30:00.000Z`, rescheduledFromId: booked.body.id });
+      expect((await appointmentRow(booked.body.id)).status).toBe('rescheduled');
+      const audit = await auditFor(moved.headers.get('x-request-id'));
+      expect(audit.map((a) => [a.action, a.resource_id]).sort()).toEqual([['appointment.create', moved.body.id], ['appointment.reschedule', booked.body.id]]);
+      for (const row of audit) expect(row).toMatchObject({ actor_type: 'user', patient_id: patient.id, account_id: api().seed.accounts['Lakeside Clinic'] });
+    });
+  });
 });

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { StateMachine } from 'aws-local-stepfunctions';
+import { sql } from 'kysely';
 import { useDb } from '../../functions/core/db.ts';
 import { rootLogger } from '../../functions/core/logger.ts';
 import { useWorkflowStarter } from '../../functions/core/workflows.ts';
@@ -8,6 +9,7 @@ import { seedDemoData, type SeedResult } from '../../functions/local/seed.ts';
 import { receiveLabResult } from '../../functions/lab-webhooks/lab-webhooks.service.ts';
 import type { LabResultWebhook } from '../../functions/lab-webhooks/lab-webhooks.schemas.ts';
 import { sandboxAdapter, sandboxExternalOrderId, useLabAdapter } from '../../functions/labs/lab-adapters.ts';
+import { notifyResult } from '../../functions/labs/lab-order-lifecycle.ts';
 import { LAB_ORDER_TASKS, LAB_RESULT_TIMEOUT_SECONDS, WAIT_FOR_TASK_TOKEN, labOrderDefinition } from '../../functions/labs/lab-order.workflow.ts';
 import * as repo from '../../functions/labs/labs.repository.ts';
 import { cancelOrder } from '../../functions/labs/labs.service.ts';
@@ -47,8 +49,16 @@ function startRunner(options: Parameters<typeof createLocalWorkflowRunner>[0] = 
   return runner;
 }
 
+/** The audit row a fixture's direct repository write records. */
+const fixtureAudit = (action: string) => ({
+  context: { actor: { kind: 'system' as const, name: 'test', accountId }, requestId: 'test' },
+  entry: { action, resourceType: 'lab_order', patientId, accountId },
+  resourceIdColumn: 'id',
+});
+
 async function newOrder() {
-  return repo.insertOrder(database.db, { accountId, patientId, providerId: clinicianId, eligibilityResultId: null, labId: 'sandbox', testType: 'breast-ovarian-panel', insuranceInformation: null, notes: null });
+  const values = { accountId, patientId, providerId: clinicianId, eligibilityResultId: null, labId: 'sandbox', testType: 'breast-ovarian-panel', insuranceInformation: null, notes: null };
+  return repo.insertOrder(database.db, values, fixtureAudit('lab_order.create'));
 }
 
 async function start(order: repo.LabOrderRow) {
@@ -208,7 +218,7 @@ describe('lab order workflow (aws-local-stepfunctions)', () => {
   test('an order cancelled before the lab took it is not submitted', async () => {
     startRunner();
     const created = await newOrder();
-    await repo.cancelOrder(database.db, created.id);
+    await repo.cancelOrder(database.db, created.id, fixtureAudit('lab_order.cancel'));
     const execution = await start(created);
     expect(await execution.result).toMatchObject({ submission: { submitted: false, reason: 'cancelled' } });
     expect((await order(created.id)).external_order_id).toBeNull();
@@ -234,5 +244,23 @@ describe('lab order workflow (aws-local-stepfunctions)', () => {
     } finally {
       restore();
     }
+  });
+});
+
+describe('result notification', () => {
+  test('a notice that cannot be sent gives its claim back, so that the next caller sends it once', async () => {
+    const created = await newOrder();
+    // The outbox refuses the notice, as a failed send would.
+    await sql`alter table email_outbox add constraint test_refuse_result_notices check (kind <> 'lab_result_available') not valid`.execute(database.db);
+    try {
+      await expect(deliver(created.id)).rejects.toThrow();
+    } finally {
+      await sql`alter table email_outbox drop constraint test_refuse_result_notices`.execute(database.db);
+    }
+    const result = await database.db.selectFrom('lab_results').select(['id', 'notified_at']).where('order_id', '=', created.id).executeTakeFirstOrThrow();
+    expect(result.notified_at).toBeNull();
+    expect(await notifyResult(database.db, result.id)).toBe(true);
+    expect(await notifyResult(database.db, result.id)).toBe(false);
+    expect((await mailsAbout(created.id)).map((m) => m.kind)).toEqual(['lab_result_available']);
   });
 });

@@ -64,6 +64,20 @@ describe('result payload schema', () => {
     expect(v.safeParse(labResultWebhookBody, { type: 'order.shipped', timestamp: '2026-01-05T10:00:00Z', data: {} }).success).toBe(false);
   });
 
+  test('refuses text PostgreSQL cannot store (NUL, lone surrogates) in every free-text field', () => {
+    const fields = (data: Record<string, unknown>) => {
+      const result = parse(data);
+      return result.success ? [] : [...new Set(result.issues.map((i) => v.getDotPath(i)))];
+    };
+    for (const bad of ['\u0000', '\ud800', '\udc00']) {
+      expect(fields({ summary: `VUS${bad}` })).toEqual(['data.summary']);
+      expect(fields({ externalOrderId: `SBX${bad}` })).toEqual(['data.externalOrderId']);
+      expect(fields({ interpretation: 'uncertain', variants: [{ ...vus, hgvsC: `c.1229T>C${bad}` }] })).toEqual(['data.variants.0.hgvsC']);
+      expect(fields({ interpretation: 'uncertain', variants: [{ ...vus, hgvsP: `p.Ile410Thr${bad}` }] })).toEqual(['data.variants.0.hgvsP']);
+    }
+    expect(parse({ summary: 'VUS in ATM ✓ 𝄞' }).success).toBe(true);
+  });
+
   test('what the sandbox lab sends is a valid report', () => {
     const payload = sandboxResultPayload({ id: ORDER_ID, external_order_id: 'SBX-1' }, { reportStatus: 'final', interpretation: 'positive', variants: [pathogenic as never], includePdf: true });
     const parsed = v.safeParse(labResultWebhookBody, JSON.parse(JSON.stringify(payload)));
