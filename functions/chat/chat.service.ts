@@ -3,7 +3,7 @@ import { tenantScope } from '../core/auth/actor.ts';
 import { auditInsertFrom, recordAudit, type AuditContext, type AuditEntry } from '../core/audit.ts';
 import type { Db } from '../core/db.ts';
 import { conflict, notFound, unprocessable } from '../core/errors.ts';
-import { decodeCursor, toPage } from '../core/pagination.ts';
+import { auditedPage, decodeCursor } from '../core/pagination.ts';
 import { isoInstant } from '../core/sql.ts';
 import { assessmentOf, resultCreatedAudit } from '../eligibility/eligibility.service.ts';
 import { requirePatient } from '../patients/patients.service.ts';
@@ -210,8 +210,7 @@ export async function abandonSession(db: Db, context: ChatContext, id: string) {
 export async function listPatientSessions(db: Db, context: ChatContext & { actor: StaffActor }, patientId: string, query: { limit: number; cursor?: string }) {
   const patient = await requirePatient(db, context.actor, patientId);
   const rows = await repo.listSessionsOfPatient(db, patient.id, { after: decodeCursor(query.cursor, 'instant') as [string, string] | undefined, limit: query.limit });
-  await recordAudit(db, context, rows.slice(0, query.limit).map((r) => sessionAudit('chat_session.list', { ...r, account_id: patient.account_id })));
-  return toPage(rows, query.limit, (r) => [r.cursor_created_at, r.id], (r) => ({
+  return auditedPage(db, context, rows, query.limit, (r) => sessionAudit('chat_session.list', { ...r, account_id: patient.account_id }), (r) => [r.cursor_created_at, r.id], (r) => ({
     id: r.id,
     patientId: r.patient_id,
     status: r.status,

@@ -1,4 +1,6 @@
 import { badRequest } from './errors.ts';
+import { recordAudit, type AuditContext, type AuditEntry } from './audit.ts';
+import type { Db } from './db.ts';
 
 /**
  * Keyset cursors: the sort key and id of the last row, base64url JSON. Opaque to clients, stable under
@@ -61,4 +63,21 @@ export function toPage<R, T>(rows: R[], limit: number, keyOf: (row: R) => Cursor
     items: pageRows.map(map),
     nextCursor: rows.length > limit && last ? encodeCursor(keyOf(last)) : null,
   };
+}
+
+/**
+ * The page of a list of patient data, audited: one audit row per row on the page (every access to patient data
+ * is audited, lists included), written before the page is returned.
+ */
+export async function auditedPage<R, T>(
+  db: Db,
+  context: AuditContext,
+  rows: R[],
+  limit: number,
+  audit: (row: R) => AuditEntry,
+  keyOf: (row: R) => CursorKey,
+  map: (row: R) => T,
+): Promise<{ items: T[]; nextCursor: string | null }> {
+  await recordAudit(db, context, rows.slice(0, limit).map(audit));
+  return toPage(rows, limit, keyOf, map);
 }

@@ -3,7 +3,7 @@ import { tenantScope } from '../core/auth/actor.ts';
 import { recordAudit, type AuditContext, type AuditEntry } from '../core/audit.ts';
 import type { Db } from '../core/db.ts';
 import { conflict, notFound } from '../core/errors.ts';
-import { decodeCursor, toPage } from '../core/pagination.ts';
+import { auditedPage, decodeCursor } from '../core/pagination.ts';
 import { isoInstant } from '../core/sql.ts';
 import { bcratModel } from '../risk-models/bcrat.ts';
 import { TyrerCuzickModel } from '../risk-models/tyrer-cuzick.ts';
@@ -123,8 +123,7 @@ export async function listResults(db: Db, context: StaffContext, query: { limit:
     after: decodeCursor(query.cursor, 'instant') as [string, string] | undefined,
     limit: query.limit,
   });
-  await recordAudit(db, context, rows.slice(0, query.limit).map((r) => resultAudit('eligibility_result.list', r)));
-  return toPage(rows, query.limit, (r) => [r.cursor_created_at, r.id], toResultDto);
+  return auditedPage(db, context, rows, query.limit, (r) => resultAudit('eligibility_result.list', r), (r) => [r.cursor_created_at, r.id], toResultDto);
 }
 
 export async function getResult(db: Db, context: StaffContext, id: string) {
@@ -155,8 +154,7 @@ export async function riskAssessmentDashboard(db: Db, context: StaffContext, que
     after: decodeCursor(query.cursor, 'text') as [string, string] | undefined,
     limit: query.limit,
   });
-  await recordAudit(db, context, rows.slice(0, query.limit).map((r) => ({ action: 'risk_dashboard.read', resourceType: 'patient', resourceId: r.id, patientId: r.id, accountId: r.account_id })));
-  return toPage(rows, query.limit, (r) => [r.last_name, r.id], (r) => ({
+  return auditedPage(db, context, rows, query.limit, (r) => ({ action: 'risk_dashboard.read', resourceType: 'patient', resourceId: r.id, patientId: r.id, accountId: r.account_id }), (r) => [r.last_name, r.id], (r) => ({
     patientId: r.id,
     firstName: r.first_name,
     lastName: r.last_name,

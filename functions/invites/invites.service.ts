@@ -8,7 +8,7 @@ import { sendEmails, type OutgoingEmail } from '../core/email/email.ts';
 import { ProblemError, conflict, notFound, unprocessable } from '../core/errors.ts';
 import { validate } from '../core/http/validate.ts';
 import { rootLogger } from '../core/logger.ts';
-import { decodeCursor, toPage } from '../core/pagination.ts';
+import { auditedPage, decodeCursor } from '../core/pagination.ts';
 import { isoInstant } from '../core/sql.ts';
 import { startWorkflow } from '../core/workflows.ts';
 import { startInviteSession } from '../chat/session-lifecycle.ts';
@@ -236,8 +236,7 @@ export async function listInvites(db: Db, context: StaffContext, query: ListInvi
     after: decodeCursor(query.cursor, 'instant') as [string, string] | undefined,
     limit: query.limit,
   });
-  await recordAudit(db, context, rows.slice(0, query.limit).map((r) => inviteAudit('invite.list', r)));
-  return toPage(rows, query.limit, (r) => [r.cursor_created_at, r.id], toInviteDto);
+  return auditedPage(db, context, rows, query.limit, (r) => inviteAudit('invite.list', r), (r) => [r.cursor_created_at, r.id], toInviteDto);
 }
 
 async function requireInvite(db: Db, actor: StaffActor, id: string): Promise<repo.InviteRow> {
@@ -317,8 +316,7 @@ export async function pendingInvitesDashboard(db: Db, context: StaffContext, que
     after: decodeCursor(query.cursor, 'instant') as [string, string] | undefined,
     limit: query.limit,
   });
-  await recordAudit(db, context, rows.slice(0, query.limit).map((r) => ({ action: 'invite.list', resourceType: 'invite', resourceId: r.id, patientId: r.patient_id, accountId: r.account_id })));
-  return toPage(rows, query.limit, (r) => [r.cursor_created_at, r.id], (r) => ({
+  return auditedPage(db, context, rows, query.limit, (r) => ({ action: 'invite.list', resourceType: 'invite', resourceId: r.id, patientId: r.patient_id, accountId: r.account_id }), (r) => [r.cursor_created_at, r.id], (r) => ({
     id: r.id,
     email: r.email,
     firstName: r.first_name,

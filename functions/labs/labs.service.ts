@@ -4,7 +4,7 @@ import { recordAudit, type AuditContext, type AuditEntry } from '../core/audit.t
 import type { Db } from '../core/db.ts';
 import { conflict, notFound, unprocessable } from '../core/errors.ts';
 import { rootLogger } from '../core/logger.ts';
-import { decodeCursor, toPage } from '../core/pagination.ts';
+import { auditedPage, decodeCursor, toPage } from '../core/pagination.ts';
 import { isoInstant } from '../core/sql.ts';
 import { startWorkflow } from '../core/workflows.ts';
 import { adapterFor } from './lab-adapters.ts';
@@ -169,9 +169,8 @@ export async function listOrders(db: Db, context: StaffContext, query: ListLabOr
     after: decodeCursor(query.cursor, 'instant') as [string, string] | undefined,
     limit: query.limit,
   });
-  await recordAudit(db, context, rows.slice(0, query.limit).map((r) => orderAudit('lab_order.list', r)));
   const full = seesResults(context.actor);
-  return toPage(rows, query.limit, (r) => [r.cursor_ordered_at, r.id], (r) => toLabOrderDto(r, full));
+  return auditedPage(db, context, rows, query.limit, (r) => orderAudit('lab_order.list', r), (r) => [r.cursor_ordered_at, r.id], (r) => toLabOrderDto(r, full));
 }
 
 async function requireOrder(db: Db, actor: StaffActor, id: string) {
@@ -233,8 +232,7 @@ export async function labOrdersDashboard(db: Db, context: StaffContext, query: {
     after: decodeCursor(query.cursor, 'instant') as [string, string] | undefined,
     limit: query.limit,
   });
-  await recordAudit(db, context, rows.slice(0, query.limit).map((r) => orderAudit('lab_order.list', r)));
-  return toPage(rows, query.limit, (r) => [r.cursor_ordered_at, r.id], (r) => ({
+  return auditedPage(db, context, rows, query.limit, (r) => orderAudit('lab_order.list', r), (r) => [r.cursor_ordered_at, r.id], (r) => ({
     id: r.id,
     patientId: r.patient_id,
     firstName: r.first_name,

@@ -4,7 +4,7 @@ import { recordAudit, type AuditContext, type AuditEntry } from '../core/audit.t
 import type { Db } from '../core/db.ts';
 import { sqlState, UNIQUE_VIOLATION } from '../core/db-errors.ts';
 import { conflict, notFound, unprocessable } from '../core/errors.ts';
-import { decodeCursor, toPage } from '../core/pagination.ts';
+import { auditedPage, decodeCursor, toPage } from '../core/pagination.ts';
 import { isoDate, isoInstant } from '../core/sql.ts';
 import { CSV_HEADER, emptyToNull, parseCsv, patientIdentityKey, validateRows, type ParsedRow } from './patient-import.ts';
 import * as repo from './patients.repository.ts';
@@ -72,9 +72,7 @@ export async function listPatients(db: Db, context: StaffContext, query: ListPat
     after: decodeCursor(query.cursor, query.sort === 'lastName' ? 'text' : 'instant'),
     limit: query.limit,
   });
-  const page = toPage(rows, query.limit, (r) => (query.sort === 'lastName' ? [r.last_name, r.id] : [r.cursor_created_at, r.id]), toPatientDto);
-  await recordAudit(db, context, rows.slice(0, query.limit).map((r) => patientAudit('patient.list', r)));
-  return page;
+  return auditedPage(db, context, rows, query.limit, (r) => patientAudit('patient.list', r), (r) => (query.sort === 'lastName' ? [r.last_name, r.id] : [r.cursor_created_at, r.id]), toPatientDto);
 }
 
 export async function createPatient(db: Db, context: StaffContext, input: CreatePatientInput) {

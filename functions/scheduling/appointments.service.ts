@@ -8,7 +8,7 @@ import { DEADLOCK_DETECTED, EXCLUSION_VIOLATION, SERIALIZATION_FAILURE, UNIQUE_V
 import { sendEmail } from '../core/email/email.ts';
 import { ProblemError, conflict, forbidden, notFound, unprocessable } from '../core/errors.ts';
 import { rootLogger } from '../core/logger.ts';
-import { toPage } from '../core/pagination.ts';
+import { auditedPage } from '../core/pagination.ts';
 import { isoDate, isoInstant } from '../core/sql.ts';
 import { appointmentEmail, type AppointmentEmailKind } from './appointment-emails.ts';
 import * as repo from './appointments.repository.ts';
@@ -213,8 +213,7 @@ export async function listAppointments(db: Db, context: SchedulingContext, query
     after: instantCursor(query.cursor),
     limit: query.limit,
   });
-  await recordAudit(db, context, rows.slice(0, query.limit).map((r) => appointmentAudit('appointment.list', r)));
-  return toPage(rows, query.limit, (r) => [new Date(r.date_time).toISOString(), r.id], toAppointmentDto);
+  return auditedPage(db, context, rows, query.limit, (r) => appointmentAudit('appointment.list', r), (r) => [new Date(r.date_time).toISOString(), r.id], toAppointmentDto);
 }
 
 export async function getAppointment(db: Db, context: SchedulingContext, id: string) {
