@@ -62,7 +62,7 @@ export async function measureRequests(db: Db, options: MeasureOptions): Promise<
         const result = await runScenario(gateway.url, scenario);
         log(`  ${result.label}: p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, ${result.statements.median} statements${result.failures ? `, ${result.failures} FAILED: ${result.firstFailure}` : ''}`);
         if (options.printStatements && (only === undefined || result.label.includes(only))) {
-          for (const statement of result.sampleStatements) log(`      ${statement.sql.replace(/\s+/g, ' ').trim().slice(0, 240)}`);
+          for (const statement of result.sampleStatements) log(`      ${statement.ms.toFixed(2).padStart(6)} ms  ${statement.sql.replace(/\s+/g, ' ').trim().slice(0, 220)}`);
         }
         out.push(result);
       }
