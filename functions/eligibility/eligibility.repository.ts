@@ -5,6 +5,26 @@ import type { EligibilityResultsTable } from '../core/database.ts';
 import { asJson, asUuid, dbNow, instantText, keysetAfter } from '../core/sql.ts';
 
 export type EligibilityResultRow = Selectable<EligibilityResultsTable>;
+/** A result without its factors (criteria, risk models, the whole RiskProfile): what lists read. */
+export type EligibilityResultSummaryRow = Omit<EligibilityResultRow, 'factors'>;
+
+const SUMMARY_COLUMNS = [
+  'r.id',
+  'r.patient_id',
+  'r.account_id',
+  'r.session_id',
+  'r.is_eligible',
+  'r.nccn_eligible',
+  'r.tc_score',
+  'r.outcome',
+  'r.ruleset',
+  'r.created_at',
+  'r.provider_reviewed',
+  'r.provider_id',
+  'r.review_notes',
+  'r.review_agrees',
+  'r.reviewed_at',
+] as const;
 
 export interface NewResult {
   patientId: string;
@@ -41,7 +61,7 @@ export async function findResult(db: Db, id: string, accountId: string | null) {
 export async function listResults(db: Db, filter: { accountId: string | null; patientId?: string; after?: [string, string]; limit: number }) {
   let query = db
     .selectFrom('eligibility_results as r')
-    .selectAll('r')
+    .select(SUMMARY_COLUMNS)
     .select(instantText('r.created_at').as('cursor_created_at'));
   if (filter.accountId) query = query.where('r.account_id', '=', asUuid(filter.accountId));
   if (filter.patientId) query = query.where('r.patient_id', '=', asUuid(filter.patientId));

@@ -91,28 +91,37 @@ type Factors = {
   profile?: unknown;
 };
 
-export function toResultDto(row: repo.EligibilityResultRow) {
-  const factors = (row.factors ?? {}) as Factors;
+/** A stored result as lists show it (the factors, with the profile, only per result: `toResultDto`). */
+function toResultSummaryDto(row: repo.EligibilityResultSummaryRow) {
   return {
     id: row.id,
     patientId: row.patient_id,
     sessionId: row.session_id,
     isEligible: row.is_eligible,
     nccnEligible: row.nccn_eligible,
-    outcome: row.outcome ?? factors.outcome ?? null,
-    ruleset: row.ruleset ?? factors.ruleset ?? null,
+    outcome: row.outcome,
+    ruleset: row.ruleset,
     tcScore: row.tc_score === null ? null : Number(row.tc_score),
-    criteria: factors.criteria ?? [],
-    unknowns: factors.unknowns ?? [],
-    nextSteps: factors.nextSteps ?? [],
-    riskModels: factors.riskModels ?? null,
-    riskProfile: factors.profile ?? null,
     createdAt: isoInstant(row.created_at) as string,
     providerReviewed: row.provider_reviewed,
     providerId: row.provider_id,
     reviewNotes: row.review_notes,
     reviewAgrees: row.review_agrees,
     reviewedAt: isoInstant(row.reviewed_at),
+  };
+}
+
+export function toResultDto(row: repo.EligibilityResultRow) {
+  const factors = (row.factors ?? {}) as Factors;
+  return {
+    ...toResultSummaryDto(row),
+    outcome: row.outcome ?? factors.outcome ?? null,
+    ruleset: row.ruleset ?? factors.ruleset ?? null,
+    criteria: factors.criteria ?? [],
+    unknowns: factors.unknowns ?? [],
+    nextSteps: factors.nextSteps ?? [],
+    riskModels: factors.riskModels ?? null,
+    riskProfile: factors.profile ?? null,
   };
 }
 
@@ -123,7 +132,7 @@ export async function listResults(db: Db, context: StaffContext, query: { limit:
     after: decodeCursor(query.cursor, 'instant') as [string, string] | undefined,
     limit: query.limit,
   });
-  return auditedPage(db, context, rows, query.limit, (r) => resultAudit('eligibility_result.list', r), (r) => [r.cursor_created_at, r.id], toResultDto);
+  return auditedPage(db, context, rows, query.limit, (r) => resultAudit('eligibility_result.list', r), (r) => [r.cursor_created_at, r.id], toResultSummaryDto);
 }
 
 export async function getResult(db: Db, context: StaffContext, id: string) {

@@ -90,7 +90,15 @@ describe.each(DIALECTS)('eligibility results (%s)', (dialect) => {
     const list = await api().request('GET', `/v1/eligibility-results?patientId=${invite.body.patientId}`, { token: clinician });
     expect(list.status).toBe(200);
     expect(list.body.items).toHaveLength(1);
-    return { patientId: invite.body.patientId as string, inviteId: invite.body.id as string, sessionId: accepted.body.sessionId as string, result: list.body.items[0] };
+    // Lists show summaries; the criteria, risk models and profile are the result's own.
+    expect(list.body.items[0]).not.toHaveProperty('riskProfile');
+    expect(list.body.items[0]).not.toHaveProperty('criteria');
+    const detail = await api().request('GET', `/v1/eligibility-results/${list.body.items[0].id}`, { token: clinician });
+    expect(detail.status).toBe(200);
+    const { criteria, unknowns, nextSteps, riskModels, riskProfile, ...summary } = detail.body;
+    expect(list.body.items[0]).toEqual(summary);
+    expect([criteria, unknowns, nextSteps, riskModels, riskProfile].every((part) => part !== undefined)).toBe(true);
+    return { patientId: invite.body.patientId as string, inviteId: invite.body.id as string, sessionId: accepted.body.sessionId as string, result: detail.body };
   }
 
   test('a woman with breast cancer at 42 meets BOPP-CRIT-2: criteria, explanation, next steps, risk models', async () => {
@@ -147,11 +155,13 @@ describe.each(DIALECTS)('eligibility results (%s)', (dialect) => {
       [started.body.id, 'may_consider'],
       [first.sessionId, 'meets'],
     ]);
-    const [second, original] = list.body.items;
+    const [secondSummary, original] = list.body.items;
+    const second = (await api().request('GET', `/v1/eligibility-results/${secondSummary.id}`, { token: clinician })).body;
     expect(second.id).not.toBe(first.result.id);
     expect(second.criteria.map((c: { id: string; explanation: string }) => [c.id, c.explanation])).toEqual([['BOPP-CRIT-3.age-65', 'Breast cancer diagnosed at 58 (≤ 65)']]);
     expect(second.nccnEligible).toBe(false);
-    expect(original).toEqual(first.result);
+    const { criteria, unknowns, nextSteps, riskModels, riskProfile, ...firstSummary } = first.result;
+    expect(original).toEqual(firstSummary);
     const paged = await api().request('GET', `/v1/eligibility-results?patientId=${first.patientId}&limit=1`, { token: clinician });
     expect(paged.body.items.map((r: { id: string }) => r.id)).toEqual([second.id]);
     const rest = await api().request('GET', `/v1/eligibility-results?patientId=${first.patientId}&limit=1&cursor=${encodeURIComponent(paged.body.nextCursor)}`, { token: clinician });
