@@ -3,7 +3,8 @@
  * BcratResult, or 422 with the not-applicable reasons.
  */
 import * as v from 'valibot';
-import { BCRAT_RACES, BcratInputSchema } from './bcrat.ts';
+import { RACES as BCRAT_RACES } from '../eligibility/risk-profile.schema.ts';
+import { BcratInputSchema } from './bcrat-input.ts';
 
 export const BcratBodySchema = BcratInputSchema;
 
