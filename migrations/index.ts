@@ -14,6 +14,7 @@ import * as m012 from './012_eligibility_review.ts';
 import * as m013 from './013_lab_workflow.ts';
 import * as m014 from './014_read_paths.ts';
 import * as m015 from './015_list_indexes.ts';
+import * as m016 from './016_patient_search.ts';
 
 /** Every migration, by name, in order. A test checks that each file in this folder is registered here. */
 export const migrations: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '013_lab_workflow': m013,
   '014_read_paths': m014,
   '015_list_indexes': m015,
+  '016_patient_search': m016,
 };

@@ -27,6 +27,7 @@ const TABLES_BY_MIGRATION: Record<string, string[]> = {
   '013_lab_workflow': ['labs', 'lab_tests', 'webhook_deliveries'],
   '014_read_paths': [],
   '015_list_indexes': [],
+  '016_patient_search': [],
 };
 const NAMES = Object.keys(migrations);
 
