@@ -1,16 +1,16 @@
-import { createHash, createHmac, generateKeyPairSync, sign as signRsa, verify as verifySignature } from 'node:crypto';
+import { generateKeyPairSync, sign as signRsa, verify as verifySignature } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SignatureV4 } from '@smithy/signature-v4';
+import { AwsV4Signer } from 'aws4fetch';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { AwsApiError } from '../../functions/core/aws/aws-api.ts';
 import { kmsSessionKeyProvider } from '../../functions/core/auth/kms-session-key.ts';
 import { issuePatientSessionToken, useSessionKeyProvider, verifyPatientSessionToken } from '../../functions/core/auth/patient-token.ts';
 import { sendWithSes } from '../../functions/core/email/email.ts';
 
-// KMS and SES are called through functions/core/aws/aws-api.ts (aws4fetch). A local server plays the AWS endpoint
-// (AWS_ENDPOINT_URL_<SERVICE>), checks each request's SigV4 signature with an independent signer (the SDK's
-// @smithy/signature-v4) and answers as the service documents.
+// KMS and SES are called through functions/core/aws/aws-api.ts (SigV4 by @smithy/signature-v4). A local server plays the AWS endpoint
+// (AWS_ENDPOINT_URL_<SERVICE>), checks each request's SigV4 signature with an independent implementation
+// (aws4fetch) and answers as the service documents.
 
 const CREDENTIALS = { accessKeyId: 'ASIATESTKEY', secretAccessKey: 'test-secret-key', sessionToken: 'test-session-token' };
 const REGION = 'eu-central-1';
@@ -26,38 +26,25 @@ interface Received {
 const received: Received[] = [];
 let answer: (request: Received) => { status: number; body: unknown; headers?: Record<string, string> };
 
-type SourceData = string | ArrayBuffer | ArrayBufferView;
-const bytes = (data: SourceData) => (typeof data === 'string' ? data : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data));
-
-/** SHA-256 / HMAC-SHA-256 from node:crypto in the shape @smithy/signature-v4 expects. */
-class NodeSha256 {
-  private readonly hash;
-  constructor(secret?: SourceData) {
-    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(secret));
-  }
-  update(data: SourceData) {
-    this.hash.update(bytes(data));
-  }
-  async digest() {
-    return new Uint8Array(this.hash.digest());
-  }
-}
-
+/** Recomputes the request's signature with aws4fetch, an implementation of SigV4 independent of the one that signed it. */
 async function signatureIsValid(request: IncomingMessage, body: string): Promise<boolean> {
   const authorization = String(request.headers.authorization ?? '');
   const scope = /Credential=[^/]+\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request/.exec(authorization);
   const signedHeaders = /SignedHeaders=([^,]+)/.exec(authorization)?.[1]?.split(';') ?? [];
   if (!scope || request.headers['x-amz-security-token'] !== CREDENTIALS.sessionToken) return false;
-  const headers = Object.fromEntries(signedHeaders.map((name) => [name, String(request.headers[name])]));
-  const amzDate = String(request.headers['x-amz-date']);
-  const signer = new SignatureV4({ service: scope[3] as string, region: scope[2] as string, credentials: CREDENTIALS, sha256: NodeSha256, applyChecksum: false });
-  const url = new URL(request.url ?? '/', 'http://placeholder');
-  const signed = await signer.sign(
-    { method: request.method ?? 'POST', protocol: 'http:', hostname: String(request.headers.host).split(':')[0] as string, port: Number(String(request.headers.host).split(':')[1]), path: url.pathname, query: {}, headers, body },
-    { signingDate: new Date(`${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`), signableHeaders: new Set(signedHeaders) },
-  );
-  const expected = /Signature=([0-9a-f]+)/.exec(String(signed.headers.authorization))?.[1];
-  return expected !== undefined && authorization.endsWith(`Signature=${expected}`);
+  const headers = Object.fromEntries(signedHeaders.filter((name) => name !== 'host').map((name) => [name, String(request.headers[name])]));
+  const expected = await new AwsV4Signer({
+    method: request.method,
+    url: `http://${String(request.headers.host)}${request.url ?? '/'}`,
+    headers,
+    body,
+    ...CREDENTIALS,
+    service: scope[3] as string,
+    region: scope[2] as string,
+    datetime: String(request.headers['x-amz-date']),
+    allHeaders: true,
+  }).sign();
+  return expected.headers.get('authorization') === authorization;
 }
 
 let server: Server;
@@ -170,5 +157,20 @@ describe('SES v2 SendEmail', () => {
     expect(error).toBeInstanceOf(AwsApiError);
     expect(error).toMatchObject({ status: 400, type: 'MessageRejected' });
     expect((error as Error).message).toContain('Email address is not verified.');
+  });
+});
+
+describe('retries', () => {
+  test('throttling and server errors are retried with a fresh signature; a lasting one is an AwsApiError', async () => {
+    let calls = 0;
+    answer = () => (++calls < 3 ? { status: calls === 1 ? 429 : 503, body: { __type: 'ThrottlingException', message: 'slow down' } } : { status: 200, body: { MessageId: 'after-retries' } });
+    await expect(sendWithSes({ to: 'patient@example.test', subject: 's', text: 't', html: 'h', kind: 'k', accountId: null })).resolves.toBe('after-retries');
+    expect(received).toHaveLength(3);
+    expect(received.every((r) => r.signatureValid)).toBe(true);
+
+    received.length = 0;
+    answer = () => ({ status: 503, body: { message: 'unavailable' }, headers: { 'x-amzn-errortype': 'ServiceUnavailable' } });
+    await expect(sendWithSes({ to: 'patient@example.test', subject: 's', text: 't', html: 'h', kind: 'k', accountId: null })).rejects.toMatchObject({ status: 503, type: 'ServiceUnavailable' });
+    expect(received).toHaveLength(3);
   });
 });
