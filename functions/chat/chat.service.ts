@@ -5,11 +5,8 @@ import type { Db } from '../core/db.ts';
 import { conflict, notFound, unprocessable } from '../core/errors.ts';
 import { auditedPage, decodeCursor } from '../core/pagination.ts';
 import { isoInstant } from '../core/sql.ts';
-import { assessmentOf, resultCreatedAudit } from '../eligibility/eligibility.service.ts';
 import { requirePatient } from '../patients/patients.service.ts';
-import type { RiskProfile } from '../eligibility/risk-profile.schema.ts';
 import * as repo from './chat.repository.ts';
-import { buildRiskProfile } from './question-bank/build-profile.ts';
 import type { AnswerValue, StoredAnswer } from './question-bank/types.ts';
 import { validateAnswer } from './question-bank/validate-answer.ts';
 import { answerLookup, walk } from './question-bank/walk.ts';
@@ -20,7 +17,7 @@ export interface ChatContext extends AuditContext {
   actor: StaffActor | PatientActor;
 }
 
-const sessionAudit = (action: string, s: { id: string; patient_id: string; account_id: string }): AuditEntry => ({
+export const sessionAudit = (action: string, s: { id: string; patient_id: string; account_id: string }): AuditEntry => ({
   action,
   resourceType: 'chat_session',
   resourceId: s.id,
@@ -32,7 +29,7 @@ const sessionAudit = (action: string, s: { id: string; patient_id: string; accou
  * Loads a session the actor may see: a patient only the session of their token; staff only sessions of
  * their clinic's patients. Anything else is "not found".
  */
-async function requireSession(db: Db, actor: Actor, id: string): Promise<repo.SessionWithAnswers> {
+export async function requireSession(db: Db, actor: Actor, id: string): Promise<repo.SessionWithAnswers> {
   if (actor.kind === 'patient' && actor.sessionId !== id) throw notFound('Chat session');
   if (actor.kind !== 'patient' && actor.kind !== 'staff') throw notFound('Chat session');
   const session = await repo.findSession(db, id, actor.kind === 'patient' ? actor.accountId : tenantScope(actor));
@@ -40,13 +37,13 @@ async function requireSession(db: Db, actor: Actor, id: string): Promise<repo.Se
   return session;
 }
 
-interface SessionState {
+export interface SessionState {
   bank: LoadedBank;
   stored: StoredAnswer[];
   walked: ReturnType<typeof walk>;
 }
 
-async function sessionState(db: Db, session: repo.ChatSessionRow & { answers?: repo.AnswerRow[] }): Promise<SessionState> {
+export async function sessionState(db: Db, session: repo.ChatSessionRow & { answers?: repo.AnswerRow[] }): Promise<SessionState> {
   const bank = await loadBank(db, session.question_bank_version ?? CURRENT_BANK_VERSION);
   const stored: StoredAnswer[] = [];
   for (const row of session.answers ?? (await repo.loadAnswers(db, session.id))) {
@@ -56,13 +53,13 @@ async function sessionState(db: Db, session: repo.ChatSessionRow & { answers?: r
   return { bank, stored, walked: walk(bank.questions, bank.startKey, stored) };
 }
 
-function questionView(bank: LoadedBank, key: string, iteration: number) {
+export function questionView(bank: LoadedBank, key: string, iteration: number) {
   const q = bank.byKey.get(key);
   return q ? { ...askedQuestion(q), iteration } : null;
 }
 
 /** The session as the API shows it; staff also see its latest eligibility result. */
-function toSessionDto(actor: Actor, session: repo.ChatSessionRow & { eligibility_result_id: string | null }, state: SessionState) {
+export function toSessionDto(actor: Actor, session: repo.ChatSessionRow & { eligibility_result_id: string | null }, state: SessionState) {
   const { bank, walked } = state;
   const current = session.status === 'in_progress' && walked.current ? questionView(bank, walked.current.questionKey, walked.current.iteration) : null;
   return {
@@ -105,7 +102,7 @@ export async function getSession(db: Db, context: ChatContext, id: string) {
   return toSessionDto(context.actor, session, await sessionState(db, session));
 }
 
-function requireInProgress(session: repo.ChatSessionRow): void {
+export function requireInProgress(session: repo.ChatSessionRow): void {
   if (session.status !== 'in_progress') throw conflict(`The session is ${session.status.replace('_', ' ')}`);
 }
 
@@ -162,39 +159,6 @@ export async function changeAnswer(db: Db, context: ChatContext, id: string, que
   if (!question || !step) throw notFound('Answer');
   const value = checkedAnswer({ ...state, walked: { ...state.walked, path: state.walked.path.slice(0, state.walked.path.indexOf(step)) } }, question.key, input.answer);
   return saveAndPrune(db, context, session, state, step, value, 'chat_session.change_answer');
-}
-
-/** Reads of a session that a concurrent answer may make stale before a completion retries from the start. */
-const COMPLETE_ATTEMPTS = 3;
-
-/**
- * Completes a session whose branch has ended: stores the RiskProfile built from the answers, marks the
- * invite completed and stores an eligibility result, all in one statement. The completion only happens
- * while the answers are those the profile was built from; an answer changed meanwhile sends it round again.
- */
-export async function completeSession(db: Db, context: ChatContext, id: string) {
-  for (let attempt = 1; attempt <= COMPLETE_ATTEMPTS; attempt += 1) {
-    const session = await requireSession(db, context.actor, id);
-    requireInProgress(session);
-    const state = await sessionState(db, session);
-    if (state.walked.current) {
-      throw conflict('The questionnaire is not finished', { currentQuestion: questionView(state.bank, state.walked.current.questionKey, state.walked.current.iteration) });
-    }
-    const { profile, notes } = buildRiskProfile(state.walked.path, state.bank.questions);
-    const result = await assessmentOf({ patientId: session.patient_id, accountId: session.account_id, sessionId: session.id, profile: profile as RiskProfile });
-    const completed = await repo.completeSession(db, {
-      id: session.id,
-      activityVersion: session.activity_version,
-      profile,
-      notes,
-      audit: { context, entry: sessionAudit('chat_session.complete', session) },
-      result,
-      resultAudit: { context, entry: resultCreatedAudit(result) },
-    });
-    const dto = completed && toSessionDto(context.actor, completed, state);
-    if (dto) return dto;
-  }
-  throw conflict('The answers kept changing while the session was being completed; try again');
 }
 
 export async function abandonSession(db: Db, context: ChatContext, id: string) {

@@ -16,7 +16,6 @@ const operations: Record<string, Operation> = {
   getChatSession: async (r) => ok(await service.getSession(r.db, context(r), r.params.sessionId)),
   answerChatQuestion: async (r) => ok(await service.answerQuestion(r.db, context(r), r.params.sessionId, r.body)),
   changeChatAnswer: async (r) => ok(await service.changeAnswer(r.db, context(r), r.params.sessionId, r.params.questionId, r.body)),
-  completeChatSession: async (r) => ok(await service.completeSession(r.db, context(r), r.params.sessionId)),
   abandonChatSession: async (r) => ok(await service.abandonSession(r.db, context(r), r.params.sessionId)),
   listPatientChatSessions: async (r) => ok(await service.listPatientSessions(r.db, staffContext(r), r.params.patientId, r.query)),
   listChatQuestions: async (r) => ok(await questions.listQuestions(r.db)),
