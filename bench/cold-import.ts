@@ -74,6 +74,9 @@ export interface ColdImportResult {
   medianCpuMs: number;
   /** Median wall-clock time without --enable-source-maps, for comparison. */
   medianNoSourceMapsMs: number;
+  /** Median of this bundle's time over the reference's, each pair imported back to back (absent for the reference). */
+  pairedRatio?: number;
+  pairedCpuRatio?: number;
 }
 
 const round1 = (ms: number) => Math.round(ms * 10) / 10;
@@ -81,17 +84,29 @@ const round1 = (ms: number) => Math.round(ms * 10) / 10;
 /**
  * Measures every bundle `runs` times, round-robin (each round imports every bundle once, with and without source
  * maps), after one discarded import per bundle that warms the file cache, so load changes on a shared machine
- * spread over all bundles alike.
+ * spread over all bundles alike. Each import of a bundle is paired with an import of the reference right before
+ * or after it (alternating): the ratio to the reference is the median of those pairs' ratios, which a burst of
+ * load on the machine shifts far less than a ratio of two medians taken seconds apart.
  */
-export function measureColdImports(bundles: { name: string; outfile: string }[], runs = 7): ColdImportResult[] {
+export function measureColdImports(bundles: { name: string; outfile: string }[], runs = 7, referenceName = 'reference'): ColdImportResult[] {
   for (const b of bundles) coldImportOnce(b.outfile);
-  const samples = new Map(bundles.map((b) => [b.name, { wall: [] as number[], cpu: [] as number[], noMaps: [] as number[] }]));
+  const reference = bundles.find((b) => b.name === referenceName);
+  const samples = new Map(bundles.map((b) => [b.name, { wall: [] as number[], cpu: [] as number[], noMaps: [] as number[], ratio: [] as number[], cpuRatio: [] as number[] }]));
   for (let round = 0; round < runs; round++) {
     for (const b of bundles) {
       const s = samples.get(b.name)!;
+      const pairWith = reference && b !== reference ? reference : undefined;
+      const referenceFirst = round % 2 === 0;
+      const before = pairWith && referenceFirst ? coldImportOnce(pairWith.outfile, true) : undefined;
       const withMaps = coldImportOnce(b.outfile, true);
+      const after = pairWith && !referenceFirst ? coldImportOnce(pairWith.outfile, true) : undefined;
+      const paired = before ?? after;
       s.wall.push(withMaps.ms);
       s.cpu.push(withMaps.cpuMs);
+      if (paired) {
+        s.ratio.push(withMaps.ms / paired.ms);
+        s.cpuRatio.push(withMaps.cpuMs / paired.cpuMs);
+      }
       s.noMaps.push(coldImportOnce(b.outfile, false).ms);
     }
   }
@@ -103,6 +118,7 @@ export function measureColdImports(bundles: { name: string; outfile: string }[],
       samplesMs: s.wall.map(round1),
       medianCpuMs: round1(median(s.cpu)),
       medianNoSourceMapsMs: round1(median(s.noMaps)),
+      ...(s.ratio.length ? { pairedRatio: Math.round(median(s.ratio) * 100) / 100, pairedCpuRatio: Math.round(median(s.cpuRatio) * 100) / 100 } : {}),
     };
   });
 }

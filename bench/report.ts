@@ -96,8 +96,8 @@ export function bundleRows(bundles: readonly BundleResult[], cold: readonly Cold
             coldImportCpuMs: c.medianCpuMs,
             coldImportNoSourceMapsMs: c.medianNoSourceMapsMs,
             coldImportSamplesMs: c.samplesMs,
-            ratioToReference: reference ? r2(c.medianMs / reference.medianMs) : undefined,
-            cpuRatioToReference: reference ? r2(c.medianCpuMs / reference.medianCpuMs) : undefined,
+            ratioToReference: c.pairedRatio ?? (reference ? r2(c.medianMs / reference.medianMs) : undefined),
+            cpuRatioToReference: c.pairedCpuRatio ?? (reference ? r2(c.medianCpuMs / reference.medianCpuMs) : undefined),
           }
         : {}),
     };
