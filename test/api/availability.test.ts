@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { sql } from 'kysely';
 import { DIALECTS } from '../support/dialects.ts';
 import { useTestApi } from '../support/api.ts';
+import { whileRowLocked } from '../support/assessment.ts';
 
 const CLINICIAN = 'clinician@demo-clinic.test';
 const STAFF = 'staff@demo-clinic.test';
@@ -13,24 +13,6 @@ describe.each(DIALECTS)('clinician availability writes (%s)', (dialect) => {
     (await api().db.selectFrom('recurring_availability').select(['days_of_week', 'time_slots', 'time_zone']).where('clinician_id', '=', clinicianId).execute())
       .map((r) => JSON.stringify([r.days_of_week, r.time_slots, r.time_zone]))
       .sort();
-
-  /** Runs `action` while a test transaction holds the user row, released once `waiters` statements wait for it. */
-  async function whileUserLocked<T>(id: string, waiters: number, action: () => Promise<T>): Promise<T> {
-    const { pending } = await api().db.transaction().execute(async (trx) => {
-      await sql`select id from users where id = ${id} for update`.execute(trx);
-      const started = action();
-      started.catch(() => undefined);
-      const deadline = Date.now() + 10_000;
-      for (;;) {
-        const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`.execute(api().db);
-        if ((rows[0]?.n ?? 0) >= waiters) break;
-        if (Date.now() > deadline) throw new Error(`Only ${rows[0]?.n} of ${waiters} statements waited for the lock`);
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-      return { pending: started };
-    });
-    return pending;
-  }
 
   test('a pattern of several rules is stored as one row per rule and audited once', async () => {
     const clinician = userId(CLINICIAN);
@@ -53,7 +35,7 @@ describe.each(DIALECTS)('clinician availability writes (%s)', (dialect) => {
       rules: [{ daysOfWeek: [i], timeSlots: ['08:00-09:00'] }, { daysOfWeek: [i + 3], timeSlots: ['10:00-11:00'] }],
     }));
     // All three saves wait for the clinician's row before any of them replaces the pattern.
-    const responses = await whileUserLocked(clinician, 3, () =>
+    const responses = await whileRowLocked(api(), 'users', clinician, 3, () =>
       Promise.all(bodies.map((body) => api().request('PUT', `/v1/clinicians/${clinician}/availability`, { token, body }))),
     );
     expect(responses.map((r) => r.status)).toEqual([200, 200, 200]);

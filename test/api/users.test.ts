@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { sql } from 'kysely';
 import { DIALECTS } from '../support/dialects.ts';
 import { useTestApi } from '../support/api.ts';
+import { whileRowLocked } from '../support/assessment.ts';
 
 const SUPER = 'superadmin@genascope.test';
 const ADMIN = 'admin@demo-clinic.test';
@@ -279,23 +279,6 @@ describe.each(DIALECTS)('users (%s)', (dialect) => {
       expect(account.status).toBe(201);
       return { superToken, accountId: account.body.id as string };
     }
-    /** Runs `action` while a test transaction holds the account row, released once `waiters` statements wait for it. */
-    async function whileAccountLocked<T>(accountId: string, waiters: number, action: () => Promise<T>): Promise<T> {
-      const { pending } = await api().db.transaction().execute(async (trx) => {
-        await sql`select id from accounts where id = ${accountId} for update`.execute(trx);
-        const started = action();
-        started.catch(() => undefined);
-        const deadline = Date.now() + 10_000;
-        for (;;) {
-          const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`.execute(api().db);
-          if ((rows[0]?.n ?? 0) >= waiters) break;
-          if (Date.now() > deadline) throw new Error(`Only ${rows[0]?.n} of ${waiters} statements waited for the lock`);
-          await new Promise((resolve) => setTimeout(resolve, 10));
-        }
-        return { pending: started };
-      });
-      return pending;
-    }
     const seats = async (accountId: string) =>
       Number(
         (await api().db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).where('account_id', '=', accountId).where('status', '!=', 'inactive').executeTakeFirstOrThrow()).n,
@@ -334,7 +317,7 @@ describe.each(DIALECTS)('users (%s)', (dialect) => {
       const create = (local: string) =>
         api().request('POST', '/v1/users', { token: superToken, body: { email: `${local}@small-race.test`, firstName: 'Ra', lastName: local, role: 'clinician', accountId } });
       // All three requests wait for the account row before any of them counts the seats.
-      const responses = await whileAccountLocked(accountId, 3, () => Promise.all(['one', 'two', 'three'].map(create)));
+      const responses = await whileRowLocked(api(), 'accounts', accountId, 3, () => Promise.all(['one', 'two', 'three'].map(create)));
       expect(responses.map((r) => r.status).sort()).toEqual([201, 409, 409]);
       expect(await seats(accountId)).toBe(1);
       const created = responses.find((r) => r.status === 201)?.body.id;

@@ -24,7 +24,7 @@ export async function answerSteps(api: TestApi, sessionId: string, token: string
  * Runs `action` while a test transaction holds the row lock of `table`.`id`, and releases it only once `waiters`
  * statements wait for it: requests racing for one row then all get past their reads before any of them writes.
  */
-export async function whileRowLocked<T>(api: TestApi, table: 'eligibility_results' | 'chat_sessions', id: string, waiters: number, action: () => Promise<T>): Promise<T> {
+export async function whileRowLocked<T>(api: TestApi, table: 'eligibility_results' | 'chat_sessions' | 'users' | 'accounts', id: string, waiters: number, action: () => Promise<T>): Promise<T> {
   const { pending } = await api.db.transaction().execute(async (trx) => {
     await sql`select id from ${sql.table(table)} where id = ${id} for update`.execute(trx);
     const started = action();
