@@ -1,6 +1,6 @@
 import type { Actor, PatientActor, StaffActor } from '../core/auth/actor.ts';
 import { tenantScope } from '../core/auth/actor.ts';
-import { auditInsertFrom, recordAudit, type AuditContext, type AuditEntry } from '../core/audit.ts';
+import { auditInsertFor, recordAudit, type AuditContext, type AuditEntry } from '../core/audit.ts';
 import type { Db } from '../core/db.ts';
 import { conflict, notFound, unprocessable } from '../core/errors.ts';
 import { auditedPage, decodeCursor } from '../core/pagination.ts';
@@ -126,7 +126,7 @@ async function saveAndPrune(db: Db, context: ChatContext, session: repo.SessionW
     iteration: ref.iteration,
     json: JSON.stringify(value),
     dropped,
-    audit: auditInsertFrom('s', context, sessionAudit(action, session)),
+    audit: auditInsertFor('s', { context, entry: sessionAudit(action, session) }),
   });
   if (!saved) throw conflict('The session is no longer in progress');
   const kept = stored.filter((s) => !walked.unreachable.some((u) => u.questionKey === s.questionKey && u.iteration === s.iteration));

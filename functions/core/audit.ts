@@ -68,13 +68,8 @@ export async function recordAudit(db: Db, context: AuditContext, entries: AuditE
 /**
  * The audit insert as a SQL fragment that writes one row per row of `from` (a CTE of the same statement):
  * a change and its audit row then happen in one statement, and no audit row is written when the change
- * matched nothing.
+ * matched nothing. The resource id, patient and tenant may each come from a column of `from` (see `AuditFor`).
  */
-export function auditInsertFrom(from: string, context: AuditContext, entry: AuditEntry, resourceIdColumn?: string): RawBuilder<unknown> {
-  return auditInsertFor(from, { context, entry, resourceIdColumn });
-}
-
-/** `auditInsertFrom` whose resource id, patient and tenant may each come from a column of `from` (see `AuditFor`). */
 export function auditInsertFor(from: string, audit: AuditFor): RawBuilder<unknown> {
   const row = auditRow(audit.context, audit.entry);
   const column = (name: string) => sql.ref(`${from}.${name}`);

@@ -416,10 +416,6 @@ export async function storeResultDelivery(db: Db, delivery: ResultDelivery): Pro
   return rows[0] as StoredDelivery;
 }
 
-export async function findDelivery(db: Db, labId: string, webhookId: string) {
-  return db.selectFrom('webhook_deliveries').selectAll().where('lab_id', '=', labId).where('webhook_id', '=', webhookId).executeTakeFirst();
-}
-
 export async function clinicianEmail(db: Db, userId: string): Promise<string | undefined> {
   const row = await db.selectFrom('users').select('email').where('id', '=', asUuid(userId)).executeTakeFirst();
   return row?.email;

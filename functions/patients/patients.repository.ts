@@ -85,11 +85,6 @@ function insertSkippingKnownKeys(db: Db, rows: PatientValues[]) {
     .returningAll();
 }
 
-/** Inserts a patient; undefined when a patient with the same identity key already exists in the account. */
-export async function insertPatient(db: Db, values: PatientValues): Promise<PatientRow | undefined> {
-  return insertSkippingKnownKeys(db, [values]).executeTakeFirst();
-}
-
 /**
  * Inserts patients and an audit row for each one created, in one statement; returns the rows created (those
  * whose identity key already exists in the account are skipped).
