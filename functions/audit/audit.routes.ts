@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { defineRoute, type RouteDef } from '../core/http/route.ts';
+import { defineRoute } from '../core/http/route.ts';
 import { instant, pageOf, pagination, uuid } from '../core/http/schemas.ts';
 
 export const auditEvent = v.object({
@@ -25,7 +25,7 @@ export const listAuditEventsQuery = v.strictObject({
   accountId: v.optional(uuid('accountId')),
 });
 
-export const auditRoutes: RouteDef[] = [
+export const auditRoutes = [
   defineRoute({
     operationId: 'listAuditEvents',
     method: 'GET',

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { ALL_STAFF, defineRoute, type RouteDef } from '../core/http/route.ts';
+import { ALL_STAFF, defineRoute } from '../core/http/route.ts';
 import {
   answerBody,
   answerParams,
@@ -18,7 +18,7 @@ const area = 'chat';
 const tags = ['Assessment chat'];
 const clinical = ['super_admin', 'account_admin', 'clinician', 'office_staff'] as const;
 
-export const chatRoutes: RouteDef[] = [
+export const chatRoutes = [
   defineRoute({ operationId: 'startChatSession', method: 'POST', path: '/v1/chat-sessions', area, tags, summary: 'Staff start a provider-led or direct session for a patient', auth: 'staff', roles: clinical, body: startSessionBody, response: chatSession, successStatus: 201 }),
   defineRoute({ operationId: 'getChatSession', method: 'GET', path: '/v1/chat-sessions/{sessionId}', area, tags, summary: 'Status, progress, current question and answers so far (riskProfile once completed)', auth: 'staff_or_patient', roles: ALL_STAFF, params: sessionParams, response: chatSession }),
   defineRoute({ operationId: 'answerChatQuestion', method: 'POST', path: '/v1/chat-sessions/{sessionId}/answers', area, tags, summary: 'Answer the current question; null means "I don\'t know" where allowed', auth: 'staff_or_patient', roles: ALL_STAFF, params: sessionParams, body: answerBody, response: chatSession }),

@@ -1,6 +1,6 @@
 import type { PatientActor, StaffActor } from '../core/auth/actor.ts';
 import { createAreaHandler } from '../core/http/area-handler.ts';
-import { created, ok, staffActor, type Operation, type OperationRequest } from '../core/http/types.ts';
+import { created, ok, staffActor, type OperationRequest, defineOperations } from '../core/http/types.ts';
 import * as questions from './chat-questions.service.ts';
 import { chatRoutes } from './chat.routes.ts';
 import * as service from './chat.service.ts';
@@ -8,7 +8,7 @@ import * as service from './chat.service.ts';
 const context = (r: OperationRequest) => ({ actor: r.actor as StaffActor | PatientActor, requestId: r.requestId });
 const staffContext = (r: OperationRequest) => ({ actor: staffActor(r.actor), requestId: r.requestId });
 
-const operations: Record<string, Operation> = {
+const operations = defineOperations(chatRoutes, {
   startChatSession: async (r) => {
     const session = await service.startStaffSession(r.db, staffContext(r), r.body);
     return created(session, `/v1/chat-sessions/${session.id}`);
@@ -21,6 +21,6 @@ const operations: Record<string, Operation> = {
   listChatQuestions: async (r) => ok(await questions.listQuestions(r.db)),
   createChatQuestion: async (r) => created(await questions.createQuestion(r.db, staffContext(r), r.body)),
   updateChatQuestion: async (r) => ok(await questions.updateQuestion(r.db, staffContext(r), r.params.questionId, r.body)),
-};
+});
 
-export const handler = createAreaHandler(chatRoutes, operations);
+export const handler = createAreaHandler(operations);

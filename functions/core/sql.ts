@@ -18,6 +18,8 @@ export function isoDate(value: Date | string | null | undefined): string | null 
   return value.toISOString().slice(0, 10);
 }
 
+export function isoInstant(value: Date | string): string;
+export function isoInstant(value: Date | string | null | undefined): string | null;
 export function isoInstant(value: Date | string | null | undefined): string | null {
   if (value === null || value === undefined) return null;
   return (typeof value === 'string' ? new Date(value) : value).toISOString();

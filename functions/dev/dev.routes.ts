@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { defineRoute, type RouteDef } from '../core/http/route.ts';
+import { defineRoute } from '../core/http/route.ts';
 import { email, limit, uuid } from '../core/http/schemas.ts';
 import { sandboxCompleteBody } from '../labs/sandbox-lab.schemas.ts';
 
@@ -7,7 +7,7 @@ const area = 'dev';
 const tags = ['Local development'];
 
 /** Local-only routes: the CDK stack never deploys `localOnly` routes. */
-export const devRoutes: RouteDef[] = [
+export const devRoutes = [
   defineRoute({
     operationId: 'devToken',
     method: 'POST',

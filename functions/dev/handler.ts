@@ -1,6 +1,6 @@
 import { isLocalMode } from '../core/config.ts';
 import { createAreaHandler } from '../core/http/area-handler.ts';
-import { ok, type Operation } from '../core/http/types.ts';
+import { ok, defineOperations } from '../core/http/types.ts';
 import { notFound } from '../core/errors.ts';
 import { findUserByEmail } from '../users/users.repository.ts';
 import { localServices } from '../local/local-services.ts';
@@ -11,7 +11,7 @@ if (!isLocalMode) throw new Error('The dev area exists only in local mode');
 
 const TOKEN_SECONDS = 3600;
 
-const operations: Record<string, Operation> = {
+const operations = defineOperations(devRoutes, {
   devToken: async (r) => {
     const idp = localServices.identityProvider;
     if (!idp) throw new Error('Local identity provider not started');
@@ -40,6 +40,6 @@ const operations: Record<string, Operation> = {
   // The sandbox lab posts its signed webhook to this server (or SANDBOX_LAB_WEBHOOK_URL), like a real lab would.
   devCompleteLabOrder: async (r) =>
     ok(await completeSandboxOrder(r.db, { labId: r.params.labId, orderId: r.params.orderId, webhookBaseUrl: process.env.SANDBOX_LAB_WEBHOOK_URL ?? `http://${r.headers.host ?? 'localhost:3000'}`, options: r.body })),
-};
+});
 
-export const handler = createAreaHandler(devRoutes, operations);
+export const handler = createAreaHandler(operations);

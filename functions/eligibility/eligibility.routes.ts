@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { ALL_STAFF, defineRoute, type RouteDef } from '../core/http/route.ts';
+import { ALL_STAFF, defineRoute } from '../core/http/route.ts';
 import { pageOf, pagination, text, uuid } from '../core/http/schemas.ts';
 import { EligibilityResultSchema, EvaluateEligibilityBodySchema } from './eligibility.schemas.ts';
 
@@ -35,7 +35,7 @@ const storedResult = v.object({
 
 const resultParams = v.strictObject({ resultId: uuid('resultId') });
 
-export const eligibilityRoutes: RouteDef[] = [
+export const eligibilityRoutes = [
   defineRoute({ operationId: 'evaluateEligibility', method: 'POST', path: '/v1/eligibility/evaluate', area, tags, summary: 'Stateless: a RiskProfile in, the NCCN eligibility result and next steps out; nothing is stored', auth: 'staff', roles: ALL_STAFF, body: EvaluateEligibilityBodySchema, response: v.object({ ...EligibilityResultSchema.entries, nextSteps: v.array(v.unknown()) }) }),
   defineRoute({ operationId: 'listEligibilityResults', method: 'GET', path: '/v1/eligibility-results', area, tags, summary: 'Stored results, newest first (filter patientId), as summaries: the details are at GET /v1/eligibility-results/{resultId}', auth: 'staff', roles: ALL_STAFF, query: v.strictObject({ ...pagination, patientId: v.optional(uuid('patientId')) }), response: pageOf(resultSummary) }),
   defineRoute({ operationId: 'getEligibilityResult', method: 'GET', path: '/v1/eligibility-results/{resultId}', area, tags, summary: 'A stored result with criteria, explanations, unknowns, risk models and next steps', auth: 'staff', roles: ALL_STAFF, params: resultParams, response: storedResult }),

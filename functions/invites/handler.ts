@@ -1,11 +1,11 @@
 import { createAreaHandler } from '../core/http/area-handler.ts';
-import { created, ok, staffActor, type Operation, type OperationRequest } from '../core/http/types.ts';
+import { created, ok, staffActor, type OperationRequest, defineOperations } from '../core/http/types.ts';
 import { inviteRoutes } from './invites.routes.ts';
 import * as service from './invites.service.ts';
 
 const context = (r: OperationRequest) => ({ actor: staffActor(r.actor), requestId: r.requestId });
 
-const operations: Record<string, Operation> = {
+const operations = defineOperations(inviteRoutes, {
   createInvite: async (r) => {
     const invite = await service.createInvite(r.db, context(r), r.body);
     return created(invite, `/v1/invites/${invite.id}`);
@@ -18,6 +18,6 @@ const operations: Record<string, Operation> = {
   verifyPublicInvite: async (r) => ok(await service.verifyPublicInvite(r.db, r.requestId, r.params.token)),
   acceptPublicInvite: async (r) => ok(await service.acceptPublicInvite(r.db, r.requestId, r.params.token)),
   dashboardPendingInvites: async (r) => ok(await service.pendingInvitesDashboard(r.db, context(r), r.query)),
-};
+});
 
-export const handler = createAreaHandler(inviteRoutes, operations);
+export const handler = createAreaHandler(operations);

@@ -1,4 +1,4 @@
-import { ALL_STAFF, defineRoute, type RouteDef } from '../core/http/route.ts';
+import { ALL_STAFF, defineRoute } from '../core/http/route.ts';
 import { pageOf } from '../core/http/schemas.ts';
 import {
   acceptedInvite,
@@ -19,7 +19,7 @@ import {
 const area = 'invites';
 const tags = ['Invites'];
 
-export const inviteRoutes: RouteDef[] = [
+export const inviteRoutes = [
   defineRoute({ operationId: 'createInvite', method: 'POST', path: '/v1/invites', area, tags, summary: 'Invite an existing patient (patientId) or a new one (firstName, lastName, email); answers the link once', auth: 'staff', roles: ALL_STAFF, body: createInviteBody, response: inviteWithLink, successStatus: 201 }),
   defineRoute({ operationId: 'bulkCreateInvites', method: 'POST', path: '/v1/invites/bulk', area, tags, summary: 'Create up to 100 invites; a per-row report, valid rows are kept', auth: 'staff', roles: ALL_STAFF, body: bulkInviteBody, response: bulkReport }),
   defineRoute({ operationId: 'listInvites', method: 'GET', path: '/v1/invites', area, tags, summary: 'List invites; status expired includes pending invites past expiresAt', auth: 'staff', roles: ALL_STAFF, query: listInvitesQuery, response: pageOf(invite) }),

@@ -1,4 +1,4 @@
-import { defineRoute, type RouteDef } from '../core/http/route.ts';
+import { defineRoute } from '../core/http/route.ts';
 import { labResultWebhookBody, labWebhookAck, labWebhookParams } from './lab-webhooks.schemas.ts';
 
 /**
@@ -6,7 +6,7 @@ import { labResultWebhookBody, labWebhookAck, labWebhookParams } from './lab-web
  * locally the gateway routes `POST /webhooks/labs/{labId}` to functions/lab-webhooks/handler.ts like any area.
  * The handler verifies the signature on the raw body before anything parses it.
  */
-export const labWebhookRoutes: RouteDef[] = [
+export const labWebhookRoutes = [
   defineRoute({
     operationId: 'receiveLabResultWebhook',
     method: 'POST',

@@ -1,11 +1,11 @@
 import { createAreaHandler } from '../core/http/area-handler.ts';
-import { created, ok, staffActor, type Operation, type OperationRequest } from '../core/http/types.ts';
+import { created, ok, staffActor, type OperationRequest, defineOperations } from '../core/http/types.ts';
 import { labRoutes } from './labs.routes.ts';
 import * as service from './labs.service.ts';
 
 const context = (r: OperationRequest) => ({ actor: staffActor(r.actor), requestId: r.requestId });
 
-const operations: Record<string, Operation> = {
+const operations = defineOperations(labRoutes, {
   listLabTests: async (r) => ok(await service.listLabTests(r.db, staffActor(r.actor), r.query)),
   createLabTest: async (r) => {
     const test = await service.createLabTest(r.db, r.body);
@@ -21,6 +21,6 @@ const operations: Record<string, Operation> = {
   cancelLabOrder: async (r) => ok(await service.cancelOrder(r.db, context(r), r.params.orderId)),
   reviewLabResult: async (r) => ok(await service.reviewResult(r.db, context(r), r.params.resultId, r.body)),
   dashboardLabOrders: async (r) => ok(await service.labOrdersDashboard(r.db, context(r), r.query)),
-};
+});
 
-export const handler = createAreaHandler(labRoutes, operations);
+export const handler = createAreaHandler(operations);

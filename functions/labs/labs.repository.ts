@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Selectable } from 'kysely';
 import { auditInsertFor, writeWithAudit, type AuditFor } from '../core/audit.ts';
 import type { Db } from '../core/db.ts';
-import type { LabOrderStatus, LabOrdersTable, LabReportStatus, LabResultsTable } from '../core/database.ts';
+import type { LabOrderStatus, LabOrdersTable, LabReportStatus, LabResultStatus, LabResultsTable } from '../core/database.ts';
 import { asJson, asUuid, dbNow, instantText, keysetAfter } from '../core/sql.ts';
 
 export type LabOrderRow = Selectable<LabOrdersTable>;
@@ -164,11 +164,11 @@ export async function insertOrder(
 }
 
 /** The latest result version's status of each order (null before the lab reported). */
-const latestResultStatus = sql<string | null>`(select r.status from lab_results r where r.order_id = lo.id order by r.version desc limit 1)`;
+const latestResultStatus = sql<LabResultStatus | null>`(select r.status from lab_results r where r.order_id = lo.id order by r.version desc limit 1)`;
 
-export type LabOrderListRow = LabOrderRow & { result_status: string | null; cursor_ordered_at: string };
+export type LabOrderListRow = LabOrderRow & { result_status: LabResultStatus | null; cursor_ordered_at: string };
 
-export async function findOrder(db: Db, id: string, accountId: string | null): Promise<(LabOrderRow & { result_status: string | null }) | undefined> {
+export async function findOrder(db: Db, id: string, accountId: string | null): Promise<(LabOrderRow & { result_status: LabResultStatus | null }) | undefined> {
   let query = db.selectFrom('lab_orders as lo').selectAll('lo').select(latestResultStatus.as('result_status')).where('lo.id', '=', asUuid(id));
   if (accountId) query = query.where('lo.account_id', '=', asUuid(accountId));
   return query.executeTakeFirst();

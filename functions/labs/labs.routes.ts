@@ -1,4 +1,4 @@
-import { ALL_STAFF, defineRoute, type RouteDef } from '../core/http/route.ts';
+import { ALL_STAFF, defineRoute } from '../core/http/route.ts';
 import { pageOf } from '../core/http/schemas.ts';
 import {
   createLabOrderBody,
@@ -21,7 +21,7 @@ import {
 const area = 'labs';
 const tags = ['Labs'];
 
-export const labRoutes: RouteDef[] = [
+export const labRoutes = [
   defineRoute({ operationId: 'listLabTests', method: 'GET', path: '/v1/lab-tests', area, tags, summary: 'The lab catalogue: tests with their lab, test type, name and genes', auth: 'staff', roles: ALL_STAFF, query: listLabTestsQuery, response: pageOf(labTest) }),
   defineRoute({ operationId: 'createLabTest', method: 'POST', path: '/v1/lab-tests', area, tags, summary: 'Add a test to a lab of the catalogue', auth: 'staff', roles: ['super_admin'], body: createLabTestBody, response: labTest, successStatus: 201 }),
   defineRoute({ operationId: 'updateLabTest', method: 'PATCH', path: '/v1/lab-tests/{labTestId}', area, tags, summary: "Change a catalogue test's name or genes, or withdraw it (isActive false)", auth: 'staff', roles: ['super_admin'], params: labTestParams, body: updateLabTestBody, response: labTest }),

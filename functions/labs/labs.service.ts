@@ -10,7 +10,9 @@ import { startWorkflow } from '../core/workflows.ts';
 import { adapterFor } from './lab-adapters.ts';
 import { LAB_ORDER_WORKFLOW, orderAudit } from './lab-order-lifecycle.ts';
 import * as repo from './labs.repository.ts';
-import type { CreateLabOrderInput, ListLabOrdersQuery } from './labs.schemas.ts';
+import type * as v from 'valibot';
+import type { LabReportStatus, LabResultStatus } from '../core/database.ts';
+import type { CreateLabOrderInput, ListLabOrdersQuery, labResult } from './labs.schemas.ts';
 import { workflowCallbacks } from './workflow-callbacks.ts';
 
 interface StaffContext extends AuditContext {
@@ -60,7 +62,7 @@ export async function updateLabTest(db: Db, id: string, input: { name?: string; 
 // ---------------------------------------------------------------------------------------------------------------
 
 /** `notes` are the ordering clinician's clinical notes (family variant, indication): only for those who see results. */
-export function toLabOrderDto(row: repo.LabOrderRow & { result_status: string | null }, full: boolean) {
+export function toLabOrderDto(row: repo.LabOrderRow & { result_status: LabResultStatus | null }, full: boolean) {
   return {
     id: row.id,
     accountId: row.account_id,
@@ -83,15 +85,7 @@ export function toLabOrderDto(row: repo.LabOrderRow & { result_status: string | 
   };
 }
 
-interface StoredResultData {
-  reportStatus: string;
-  reportedAt: string;
-  interpretation: string;
-  summary: string | null;
-  variants: unknown[];
-  externalOrderId: string | null;
-  hasReportPdf: boolean;
-}
+type StoredResultData = NonNullable<v.InferOutput<typeof labResult>['resultData']>;
 
 export function toLabResultDto(row: repo.LabResultRow, full: boolean) {
   const base = {

@@ -1,4 +1,4 @@
-import { ALL_STAFF, defineRoute, type RouteDef } from '../core/http/route.ts';
+import { ALL_STAFF, defineRoute } from '../core/http/route.ts';
 import { pageOf } from '../core/http/schemas.ts';
 import {
   createPatientBody,
@@ -16,7 +16,7 @@ import {
 const area = 'patients';
 const tags = ['Patients'];
 
-export const patientRoutes: RouteDef[] = [
+export const patientRoutes = [
   defineRoute({ operationId: 'listPatients', method: 'GET', path: '/v1/patients', area, tags, summary: 'List patients: q (name/e-mail prefix), status, providerId, sort lastName|createdAt', auth: 'staff', roles: ALL_STAFF, query: listPatientsQuery, response: pageOf(patient) }),
   defineRoute({ operationId: 'createPatient', method: 'POST', path: '/v1/patients', area, tags, summary: 'Register a patient', auth: 'staff', roles: ALL_STAFF, body: createPatientBody, response: patient, successStatus: 201 }),
   defineRoute({ operationId: 'importPatients', method: 'POST', path: '/v1/patients/import', area, tags, summary: 'Import patients from CSV (first_name,last_name,email,phone,date_of_birth,provider_email) or a JSON array; per-row report; idempotent', auth: 'staff', roles: ALL_STAFF, query: importQuery, body: importJsonBody, extraContentTypes: ['text/csv'], response: importReport }),

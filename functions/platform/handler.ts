@@ -1,7 +1,7 @@
 import { tenantScope } from '../core/auth/actor.ts';
 import { createAreaHandler } from '../core/http/area-handler.ts';
 import { buildOpenApi } from '../core/http/openapi.ts';
-import { ok, staffActor, type Operation } from '../core/http/types.ts';
+import { ok, staffActor, defineOperations } from '../core/http/types.ts';
 import { notFound } from '../core/errors.ts';
 import { deployedRoutes } from '../routes.ts';
 import { findAccount } from '../accounts/accounts.repository.ts';
@@ -12,7 +12,7 @@ import { platformRoutes } from './platform.routes.ts';
 
 let openApi: Record<string, unknown> | undefined;
 
-const operations: Record<string, Operation> = {
+const operations = defineOperations(platformRoutes, {
   getHealth: async () => ok({ status: 'ok' }),
   getOpenApi: async () => ok((openApi ??= buildOpenApi(deployedRoutes()))),
   getMe: async (r) => {
@@ -22,6 +22,6 @@ const operations: Record<string, Operation> = {
     const account = user.account_id ? await findAccount(r.db, user.account_id) : undefined;
     return ok({ user: toUserDto(user), role: user.role, account: account ? toAccountDto(account) : null });
   },
-};
+});
 
-export const handler = createAreaHandler(platformRoutes, operations);
+export const handler = createAreaHandler(operations);

@@ -1,7 +1,7 @@
 import * as v from 'valibot';
-import { ALL_STAFF, defineRoute, type RouteDef } from '../core/http/route.ts';
+import { ALL_STAFF, defineRoute } from '../core/http/route.ts';
 
-export const platformRoutes: RouteDef[] = [
+export const platformRoutes = [
   defineRoute({
     operationId: 'getHealth',
     method: 'GET',

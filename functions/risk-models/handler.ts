@@ -1,10 +1,10 @@
 import { createAreaHandler } from '../core/http/area-handler.ts';
 import { unprocessable } from '../core/errors.ts';
-import { ok, type Operation } from '../core/http/types.ts';
+import { ok, defineOperations } from '../core/http/types.ts';
 import { calculateBcrat } from './bcrat.ts';
 import { riskModelRoutes } from './risk-models.routes.ts';
 
-const operations: Record<string, Operation> = {
+const operations = defineOperations(riskModelRoutes, {
   calculateBcrat: async (r) => {
     const outcome = calculateBcrat(r.body);
     if (!outcome.applicable) {
@@ -15,6 +15,6 @@ const operations: Record<string, Operation> = {
     }
     return ok(outcome.result);
   },
-};
+});
 
-export const handler = createAreaHandler(riskModelRoutes, operations);
+export const handler = createAreaHandler(operations);

@@ -1,6 +1,6 @@
 import type { PatientActor, StaffActor } from '../core/auth/actor.ts';
 import { createAreaHandler } from '../core/http/area-handler.ts';
-import { created, ok, staffActor, type Operation, type OperationRequest } from '../core/http/types.ts';
+import { created, ok, staffActor, type OperationRequest, defineOperations } from '../core/http/types.ts';
 import * as appointments from './appointments.service.ts';
 import * as availability from './availability.service.ts';
 import { schedulingRoutes } from './scheduling.routes.ts';
@@ -14,7 +14,7 @@ function tenantActor(r: OperationRequest): StaffActor | PatientActor {
 const context = (r: OperationRequest) => ({ actor: tenantActor(r), requestId: r.requestId });
 const staffContext = (r: OperationRequest) => ({ actor: staffActor(r.actor), requestId: r.requestId });
 
-const operations: Record<string, Operation> = {
+const operations = defineOperations(schedulingRoutes, {
   getClinicianAvailability: async (r) => ok(await availability.getAvailability(r.db, context(r), r.params.clinicianId)),
   putClinicianAvailability: async (r) => ok(await availability.putAvailability(r.db, staffContext(r), r.params.clinicianId, r.body)),
   listFreeSlots: async (r) => ok(await availability.listFreeSlots(r.db, context(r), r.query)),
@@ -27,6 +27,6 @@ const operations: Record<string, Operation> = {
   rescheduleAppointment: async (r) => ok(await appointments.rescheduleAppointment(r.db, context(r), r.params.appointmentId, r.body)),
   cancelAppointment: async (r) => ok(await appointments.cancelAppointment(r.db, context(r), r.params.appointmentId, r.body)),
   updateAppointment: async (r) => ok(await appointments.updateAppointment(r.db, staffContext(r), r.params.appointmentId, r.body)),
-};
+});
 
-export const handler = createAreaHandler(schedulingRoutes, operations);
+export const handler = createAreaHandler(operations);

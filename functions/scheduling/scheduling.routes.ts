@@ -1,4 +1,4 @@
-import { ALL_STAFF, defineRoute, type RouteDef } from '../core/http/route.ts';
+import { ALL_STAFF, defineRoute } from '../core/http/route.ts';
 import { pageOf } from '../core/http/schemas.ts';
 import {
   appointment,
@@ -18,7 +18,7 @@ const tags = ['Scheduling'];
  * Clinicians' weekly availability and appointments. Patient session tokens may read their clinic's
  * availability and book, list, reschedule and cancel their own appointments (`staff_or_patient`).
  */
-export const schedulingRoutes: RouteDef[] = [
+export const schedulingRoutes = [
   defineRoute({ operationId: 'getClinicianAvailability', method: 'GET', path: '/v1/clinicians/{clinicianId}/availability', area, tags, summary: "A clinician's weekly pattern: rules (days of week 0 = Monday, time slots HH:MM or ranges HH:MM-HH:MM), slot length, date range and IANA time zone", auth: 'staff_or_patient', roles: ALL_STAFF, params: clinicianParams, response: availability }),
   defineRoute({ operationId: 'putClinicianAvailability', method: 'PUT', path: '/v1/clinicians/{clinicianId}/availability', area, tags, summary: "Replace a clinician's weekly pattern (clinicians their own; office staff and admins any clinician of the clinic)", auth: 'staff', roles: ALL_STAFF, params: clinicianParams, body: putAvailabilityBody, response: availability }),
   defineRoute({ operationId: 'listFreeSlots', method: 'GET', path: '/v1/availability', area, tags, summary: 'Free slots (pattern minus bookings) in UTC, in time order; from/to are dates (clinician-local days) or instants, at most 62 days; without clinicianId every clinician of the clinic', auth: 'staff_or_patient', roles: ALL_STAFF, query: freeSlotsQuery, response: pageOf(freeSlot) }),

@@ -1,11 +1,11 @@
 import { createAreaHandler } from '../core/http/area-handler.ts';
-import { created, ok, staffActor, type Operation, type OperationRequest } from '../core/http/types.ts';
+import { created, ok, staffActor, type OperationRequest, defineOperations } from '../core/http/types.ts';
 import { userRoutes } from './users.routes.ts';
 import * as service from './users.service.ts';
 
 const context = (r: OperationRequest) => ({ actor: staffActor(r.actor), requestId: r.requestId });
 
-const operations: Record<string, Operation> = {
+const operations = defineOperations(userRoutes, {
   listUsers: async (r) => ok(await service.listUsers(r.db, staffActor(r.actor), r.query)),
   createUser: async (r) => {
     const user = await service.createUser(r.db, context(r), r.body);
@@ -15,6 +15,6 @@ const operations: Record<string, Operation> = {
   updateUser: async (r) => ok(await service.updateUser(r.db, context(r), r.params.userId, r.body)),
   deactivateUser: async (r) => ok(await service.deactivateUser(r.db, context(r), r.params.userId)),
   listClinicians: async (r) => ok(await service.listClinicians(r.db, staffActor(r.actor), r.query)),
-};
+});
 
-export const handler = createAreaHandler(userRoutes, operations);
+export const handler = createAreaHandler(operations);

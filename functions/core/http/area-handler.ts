@@ -9,7 +9,7 @@ import { normalizeHeaders } from './middleware/headers.ts';
 import { readBody, unstorableText } from './middleware/body.ts';
 import { responseHeaders } from './middleware/response-headers.ts';
 import type { RouteDef } from './route.ts';
-import type { HttpEvent, HttpResponse, HttpResult, InvocationState, Operation } from './types.ts';
+import type { AreaOperations, HttpEvent, HttpResponse, HttpResult, InvocationState } from './types.ts';
 import { validate } from './validate.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9-]{8,64}$/;
@@ -54,12 +54,9 @@ function problemResponse(error: unknown, s: InvocationState | undefined): HttpRe
  * Builds the Lambda handler of one resource area from its routes and their operations. The local
  * gateway and API Gateway both deliver REST (v1) proxy events, so this is the only HTTP pipeline.
  */
-export function createAreaHandler(routes: readonly RouteDef[], operations: Record<string, Operation>) {
+export function createAreaHandler({ routes, operations }: AreaOperations) {
   const byKey = new Map<string, RouteDef>();
-  for (const route of routes) {
-    if (!operations[route.operationId]) throw new Error(`No operation implements ${route.operationId}`);
-    byKey.set(routeKey(route.method, route.path), route);
-  }
+  for (const route of routes) byKey.set(routeKey(route.method, route.path), route);
 
   return middy<HttpEvent, HttpResponse, Error, Context>()
     .use({
@@ -110,7 +107,8 @@ export function createAreaHandler(routes: readonly RouteDef[], operations: Recor
     .handler(async (event) => {
       const s = state(event);
       const route = s.route as RouteDef;
-      const operation = operations[route.operationId] as Operation;
+      const operation = operations.get(route.operationId);
+      if (!operation) throw notFound('Route');
       const result = await operation({
         params: s.params,
         query: s.query,

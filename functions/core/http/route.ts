@@ -1,5 +1,6 @@
 import type { GenericSchema, InferOutput } from 'valibot';
 import type { UserRole } from '../database.ts';
+import { USER_ROLES } from '../database.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -13,18 +14,26 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
  */
 export type RouteAuth = 'public' | 'staff' | 'staff_or_patient' | 'webhook';
 
-/** One Lambda per resource area; the CDK stack creates a function per distinct area. */
+/**
+ * The Lambda a route deploys in: one per area, named like the area's folder unless the route says otherwise
+ * (`lambda`), e.g. session completion lives with the chat but deploys alone because it needs the clinical rules.
+ */
 export type Area = string;
 
+type Schema = GenericSchema | undefined;
+
 export interface RouteDef<
-  P extends GenericSchema | undefined = GenericSchema | undefined,
-  Q extends GenericSchema | undefined = GenericSchema | undefined,
-  B extends GenericSchema | undefined = GenericSchema | undefined,
+  Id extends string = string,
+  P extends Schema = Schema,
+  Q extends Schema = Schema,
+  B extends Schema = Schema,
+  R extends Schema = Schema,
 > {
-  operationId: string;
+  operationId: Id;
   method: HttpMethod;
   /** API Gateway resource path with `{param}` segments, e.g. `/v1/patients/{patientId}`. */
   path: string;
+  /** The Lambda (and handler module `functions/<area>/handler.ts`) serving the route. */
   area: Area;
   summary: string;
   tags?: string[];
@@ -36,21 +45,29 @@ export interface RouteDef<
   body?: B;
   /** Request content types accepted besides JSON (e.g. `text/csv` for imports). */
   extraContentTypes?: readonly string[];
-  /** Response schema of the success status, for the OpenAPI document. */
-  response?: GenericSchema;
+  /** Response schema of the success status, for the OpenAPI document and the operation's return type. */
+  response?: R;
   successStatus?: number;
   /** Exists only in local mode (`/dev/*`); never deployed. */
   localOnly?: boolean;
 }
 
-export type Input<S> = S extends GenericSchema ? InferOutput<S> : undefined;
+/** What a route's schema gives its operation after validation (`undefined` when the route declares none). */
+export type InputOf<S> = [NonNullable<S>] extends [never]
+  ? undefined
+  : NonNullable<S> extends GenericSchema
+    ? InferOutput<NonNullable<S>>
+    : undefined;
 
-export const ALL_STAFF: readonly UserRole[] = ['super_admin', 'account_admin', 'clinician', 'office_staff'];
+/** Every staff role. */
+export const ALL_STAFF: readonly UserRole[] = USER_ROLES;
 
 export function defineRoute<
-  P extends GenericSchema | undefined = undefined,
-  Q extends GenericSchema | undefined = undefined,
-  B extends GenericSchema | undefined = undefined,
->(route: RouteDef<P, Q, B>): RouteDef<P, Q, B> {
+  const Id extends string,
+  P extends Schema = undefined,
+  Q extends Schema = undefined,
+  B extends Schema = undefined,
+  R extends Schema = undefined,
+>(route: RouteDef<Id, P, Q, B, R>): RouteDef<Id, P, Q, B, R> {
   return route;
 }
