@@ -32,10 +32,17 @@ export interface BundleResult extends LambdaEntry {
 export function lambdaEntries(): LambdaEntry[] {
   const routes = deployedRoutes();
   const entries: LambdaEntry[] = [];
-  for (const area of areasOf(routes.filter((r) => r.auth !== 'webhook'))) entries.push({ name: `api:${area}`, kind: 'api', entry: areaEntry(area) });
-  for (const area of areasOf(routes.filter((r) => r.auth === 'webhook'))) entries.push({ name: `webhook:${area}`, kind: 'webhook', entry: webhookEntry(area) });
-  for (const workflow of workflows) entries.push({ name: `task:${workflow.name}`, kind: 'task', entry: join(REPO_ROOT, workflow.taskEntry) });
-  entries.push({ name: 'scheduled:abandon-idle-sessions', kind: 'scheduled', entry: join(FUNCTIONS_DIR, 'chat', 'abandon-stale-task.ts') });
+  for (const area of areasOf(routes.filter((r) => r.auth !== 'webhook')))
+    entries.push({ name: `api:${area}`, kind: 'api', entry: areaEntry(area) });
+  for (const area of areasOf(routes.filter((r) => r.auth === 'webhook')))
+    entries.push({ name: `webhook:${area}`, kind: 'webhook', entry: webhookEntry(area) });
+  for (const workflow of workflows)
+    entries.push({ name: `task:${workflow.name}`, kind: 'task', entry: join(REPO_ROOT, workflow.taskEntry) });
+  entries.push({
+    name: 'scheduled:abandon-idle-sessions',
+    kind: 'scheduled',
+    entry: join(FUNCTIONS_DIR, 'chat', 'abandon-stale-task.ts'),
+  });
   entries.push({ name: 'migration', kind: 'migration', entry: areaEntry('migrate') });
   entries.push({ name: 'reference', kind: 'reference', entry: join(REPO_ROOT, 'bench', 'reference-handler.ts') });
   return entries;
@@ -68,7 +75,8 @@ export async function bundleAll(entries: LambdaEntry[], outDir: string): Promise
     mkdirSync(dir, { recursive: true });
     const outfile = join(dir, 'index.mjs');
     const result = await build({ ...houseEsbuildOptions(entry.entry, outfile), metafile: true });
-    if (result.errors.length > 0) throw new Error(`esbuild failed for ${entry.name}: ${result.errors.map((e) => e.text).join('; ')}`);
+    if (result.errors.length > 0)
+      throw new Error(`esbuild failed for ${entry.name}: ${result.errors.map((e) => e.text).join('; ')}`);
     const output = result.metafile.outputs[relative(REPO_ROOT, outfile)];
     results.push({
       ...entry,

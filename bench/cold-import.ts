@@ -55,7 +55,8 @@ export function coldImportOnce(bundle: string, sourceMaps = true): { ms: number;
     encoding: 'utf8',
     timeout: 60_000,
   });
-  if (result.status !== 0) throw new Error(`cold import of ${bundle} failed: ${result.stderr || result.error?.message}`);
+  if (result.status !== 0)
+    throw new Error(`cold import of ${bundle} failed: ${result.stderr || result.error?.message}`);
   return JSON.parse(result.stdout) as { ms: number; cpuMs: number };
 }
 
@@ -88,10 +89,25 @@ const round1 = (ms: number) => Math.round(ms * 10) / 10;
  * or after it (alternating): the ratio to the reference is the median of those pairs' ratios, which a burst of
  * load on the machine shifts far less than a ratio of two medians taken seconds apart.
  */
-export function measureColdImports(bundles: { name: string; outfile: string }[], runs = 7, referenceName = 'reference'): ColdImportResult[] {
+export function measureColdImports(
+  bundles: { name: string; outfile: string }[],
+  runs = 7,
+  referenceName = 'reference',
+): ColdImportResult[] {
   for (const b of bundles) coldImportOnce(b.outfile);
   const reference = bundles.find((b) => b.name === referenceName);
-  const samples = new Map(bundles.map((b) => [b.name, { wall: [] as number[], cpu: [] as number[], noMaps: [] as number[], ratio: [] as number[], cpuRatio: [] as number[] }]));
+  const samples = new Map(
+    bundles.map((b) => [
+      b.name,
+      {
+        wall: [] as number[],
+        cpu: [] as number[],
+        noMaps: [] as number[],
+        ratio: [] as number[],
+        cpuRatio: [] as number[],
+      },
+    ]),
+  );
   for (let round = 0; round < runs; round++) {
     for (const b of bundles) {
       const s = samples.get(b.name)!;
@@ -118,7 +134,12 @@ export function measureColdImports(bundles: { name: string; outfile: string }[],
       samplesMs: s.wall.map(round1),
       medianCpuMs: round1(median(s.cpu)),
       medianNoSourceMapsMs: round1(median(s.noMaps)),
-      ...(s.ratio.length ? { pairedRatio: Math.round(median(s.ratio) * 100) / 100, pairedCpuRatio: Math.round(median(s.cpuRatio) * 100) / 100 } : {}),
+      ...(s.ratio.length
+        ? {
+            pairedRatio: Math.round(median(s.ratio) * 100) / 100,
+            pairedCpuRatio: Math.round(median(s.cpuRatio) * 100) / 100,
+          }
+        : {}),
     };
   });
 }

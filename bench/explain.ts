@@ -63,14 +63,24 @@ export interface ExplainResult {
 function walk(node: PlanNode, depth: number, lines: string[], scans: SeqScan[], scanned: { rows: number }): void {
   const loops = node['Actual Loops'] ?? 1;
   const rows = (node['Actual Rows'] ?? 0) * loops;
-  if (/Scan$/.test(node['Node Type']) && node['Relation Name']) scanned.rows += rows + (node['Rows Removed by Filter'] ?? 0) * loops;
-  const on = node['Relation Name'] ? ` on ${node['Relation Name']}${node.Alias && node.Alias !== node['Relation Name'] ? ` ${node.Alias}` : ''}` : '';
+  if (/Scan$/.test(node['Node Type']) && node['Relation Name'])
+    scanned.rows += rows + (node['Rows Removed by Filter'] ?? 0) * loops;
+  const on = node['Relation Name']
+    ? ` on ${node['Relation Name']}${node.Alias && node.Alias !== node['Relation Name'] ? ` ${node.Alias}` : ''}`
+    : '';
   const using = node['Index Name'] ? ` using ${node['Index Name']}` : '';
   const sort = node['Sort Method'] ? ` (${node['Sort Method']})` : '';
-  lines.push(`${'  '.repeat(depth)}${node['Node Type']}${using}${on}${sort} rows=${rows}${loops > 1 ? ` loops=${loops}` : ''}`);
+  lines.push(
+    `${'  '.repeat(depth)}${node['Node Type']}${using}${on}${sort} rows=${rows}${loops > 1 ? ` loops=${loops}` : ''}`,
+  );
   if (node['Node Type'] === 'Seq Scan' && node['Relation Name']) {
     const removed = (node['Rows Removed by Filter'] ?? 0) * loops;
-    scans.push({ table: node['Relation Name'], rowsRead: rows + removed, filter: node.Filter, tenant: TENANT_TABLES.has(node['Relation Name']) });
+    scans.push({
+      table: node['Relation Name'],
+      rowsRead: rows + removed,
+      filter: node.Filter,
+      tenant: TENANT_TABLES.has(node['Relation Name']),
+    });
   }
   for (const child of node.Plans ?? []) walk(child, depth + 1, lines, scans, scanned);
 }
@@ -79,15 +89,19 @@ function walk(node: PlanNode, depth: number, lines: string[], scans: SeqScan[], 
  * EXPLAIN (ANALYZE, BUFFERS) of every SELECT that the dashboard and list scenarios ran, with the parameters they
  * ran with (captured from the last measured request of each scenario).
  */
-export async function explainScenarios(db: Db, results: readonly ScenarioResult[], explainLabels: ReadonlySet<string>): Promise<ExplainResult[]> {
+export async function explainScenarios(
+  db: Db,
+  results: readonly ScenarioResult[],
+  explainLabels: ReadonlySet<string>,
+): Promise<ExplainResult[]> {
   const out: ExplainResult[] = [];
   for (const result of results) {
     if (!explainLabels.has(result.label)) continue;
     for (const statement of result.sampleStatements) {
       if (!/^\s*(with|select)\b/i.test(statement.sql)) continue;
-      const explained = await db.executeQuery<{ 'QUERY PLAN': [{ Plan: PlanNode; 'Planning Time': number; 'Execution Time': number }] }>(
-        CompiledQuery.raw(`explain (analyze, buffers, format json) ${statement.sql}`, [...statement.parameters]),
-      );
+      const explained = await db.executeQuery<{
+        'QUERY PLAN': [{ Plan: PlanNode; 'Planning Time': number; 'Execution Time': number }];
+      }>(CompiledQuery.raw(`explain (analyze, buffers, format json) ${statement.sql}`, [...statement.parameters]));
       const doc = explained.rows[0]?.['QUERY PLAN'][0];
       if (!doc) continue;
       const plan: string[] = [];

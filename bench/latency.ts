@@ -32,7 +32,12 @@ const byRequestId = new Map<string, RequestStatements>();
 export function statementLogger(event: LogEvent): void {
   const store = context.getStore();
   if (!store) return;
-  store.statements.push({ sql: event.query.sql, parameters: event.query.parameters, ms: event.queryDurationMillis, error: event.level === 'error' });
+  store.statements.push({
+    sql: event.query.sql,
+    parameters: event.query.parameters,
+    ms: event.queryDurationMillis,
+    error: event.level === 'error',
+  });
 }
 
 type AreaHandler = (event: HttpEvent, context: Context) => Promise<HttpResponse>;
@@ -42,7 +47,9 @@ type AreaHandler = (event: HttpEvent, context: Context) => Promise<HttpResponse>
  * with each handler invocation wrapped in a statement-accounting context. The response carries
  * `x-bench-request` so the client can look up the statements of its request.
  */
-export async function startCountingGateway(routes: readonly RouteDef[]): Promise<{ url: string; server: Server; close(): Promise<void> }> {
+export async function startCountingGateway(
+  routes: readonly RouteDef[],
+): Promise<{ url: string; server: Server; close(): Promise<void> }> {
   const loaded = new Map<string, Promise<AreaHandler>>();
   const load = (area: string): Promise<AreaHandler> => {
     let handler = loaded.get(area);
@@ -120,7 +127,13 @@ export async function send(baseUrl: string, request: BenchRequest): Promise<Benc
       // keep the text
     }
   }
-  return { status: response.status, body: parsed, text, ms, statements: takeStatements(response.headers.get('x-bench-request')) ?? [] };
+  return {
+    status: response.status,
+    body: parsed,
+    text,
+    ms,
+    statements: takeStatements(response.headers.get('x-bench-request')) ?? [],
+  };
 }
 
 /** One measured request shape: a route, a caller and how each request is built. */
@@ -186,7 +199,12 @@ export async function runScenario(baseUrl: string, scenario: Scenario): Promise<
   let measuringSince = 0;
   for (let i = 0; i < total; i++) {
     if (i === scenario.warmup) measuringSince = performance.now();
-    if (scenario.budgetMs !== undefined && latencies.length >= 30 && performance.now() - measuringSince > scenario.budgetMs) break;
+    if (
+      scenario.budgetMs !== undefined &&
+      latencies.length >= 30 &&
+      performance.now() - measuringSince > scenario.budgetMs
+    )
+      break;
     let request: BenchRequest | null;
     try {
       request = await scenario.request(i);
@@ -217,7 +235,11 @@ export async function runScenario(baseUrl: string, scenario: Scenario): Promise<
     p50Ms: round2(percentile(latencies, 50)),
     p99Ms: round2(percentile(latencies, 99)),
     maxMs: round2(Math.max(...latencies)),
-    statements: { min: sortedCounts[0] ?? 0, median: percentile(sortedCounts, 50) ?? 0, max: sortedCounts[sortedCounts.length - 1] ?? 0 },
+    statements: {
+      min: sortedCounts[0] ?? 0,
+      median: percentile(sortedCounts, 50) ?? 0,
+      max: sortedCounts[sortedCounts.length - 1] ?? 0,
+    },
     sampleStatements,
     failures,
     firstFailure,

@@ -44,25 +44,43 @@ export async function measureRequests(db: Db, options: MeasureOptions): Promise<
     const gateway = await startCountingGateway(routes);
     closers.push(() => gateway.close());
 
-    const clinician = await db.selectFrom('users').selectAll().where('email', '=', 'clinician@demo-clinic.test').executeTakeFirstOrThrow();
-    const clinicianToken = await app.identityProvider.signIdToken({ sub: clinician.cognito_sub, email: clinician.email, role: clinician.role, accountId: clinician.account_id });
-    log('template journey through the API (invite → accept → questionnaire → complete → lab order → lab result webhook) …');
+    const clinician = await db
+      .selectFrom('users')
+      .selectAll()
+      .where('email', '=', 'clinician@demo-clinic.test')
+      .executeTakeFirstOrThrow();
+    const clinicianToken = await app.identityProvider.signIdToken({
+      sub: clinician.cognito_sub,
+      email: clinician.email,
+      role: clinician.role,
+      accountId: clinician.account_id,
+    });
+    log(
+      'template journey through the API (invite → accept → questionnaire → complete → lab order → lab result webhook) …',
+    );
     const templates = await templateJourney(gateway.url, db, clinicianToken);
 
-    log(`generating ${options.volume.patients.toLocaleString('en-US')} patients in ${options.volume.accounts} clinics …`);
+    log(
+      `generating ${options.volume.patients.toLocaleString('en-US')} patients in ${options.volume.accounts} clinics …`,
+    );
     const volume = await timed('seed', () => seedVolume(db, templates, options.volume, log));
 
-    const scenarios = (await buildScenarios({ url: gateway.url, db, idp: app.identityProvider, templates, sizes: options.sizes })).filter(
-      (s) => only === undefined || s.kind !== 'read' || s.label.includes(only),
-    );
+    const scenarios = (
+      await buildScenarios({ url: gateway.url, db, idp: app.identityProvider, templates, sizes: options.sizes })
+    ).filter((s) => only === undefined || s.kind !== 'read' || s.label.includes(only));
     log(`${scenarios.length} request scenarios in ${BENCH_CLINIC} …`);
     const run = async (list: typeof scenarios) => {
       const out: ScenarioResult[] = [];
       for (const scenario of list) {
         const result = await runScenario(gateway.url, scenario);
-        log(`  ${result.label}: p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, ${result.statements.median} statements${result.failures ? `, ${result.failures} FAILED: ${result.firstFailure}` : ''}`);
+        log(
+          `  ${result.label}: p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, ${result.statements.median} statements${result.failures ? `, ${result.failures} FAILED: ${result.firstFailure}` : ''}`,
+        );
         if (options.printStatements && (only === undefined || result.label.includes(only))) {
-          for (const statement of result.sampleStatements) log(`      ${statement.ms.toFixed(2).padStart(6)} ms  ${statement.sql.replace(/\s+/g, ' ').trim().slice(0, 220)}`);
+          for (const statement of result.sampleStatements)
+            log(
+              `      ${statement.ms.toFixed(2).padStart(6)} ms  ${statement.sql.replace(/\s+/g, ' ').trim().slice(0, 220)}`,
+            );
         }
         out.push(result);
       }

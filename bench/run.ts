@@ -40,8 +40,8 @@ const jsonPath = option('--json');
 const SIZES = statementsOnly
   ? { readSamples: 2, readWarmup: 1, readBudgetMs: 1_000, writeSamples: 2, writeWarmup: 1 }
   : quick
-  ? { readSamples: 30, readWarmup: 5, readBudgetMs: 3_000, writeSamples: 6, writeWarmup: 2 }
-  : { readSamples: 200, readWarmup: 10, readBudgetMs: 8_000, writeSamples: 30, writeWarmup: 3 };
+    ? { readSamples: 30, readWarmup: 5, readBudgetMs: 3_000, writeSamples: 6, writeWarmup: 2 }
+    : { readSamples: 200, readWarmup: 10, readBudgetMs: 8_000, writeSamples: 30, writeWarmup: 3 };
 const COLD_RUNS = quick ? 3 : 7;
 const VOLUME = statementsOnly ? { accounts: 3, patients: 600 } : { accounts: 50, patients: 100_000 };
 
@@ -100,11 +100,20 @@ async function main(): Promise<void> {
   const report: Report = {
     date: new Date().toISOString(),
     machine,
-    options: { quick, sizes: SIZES, coldImportRuns: COLD_RUNS, volume: VOLUME, databaseUrl: process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded PostgreSQL (temp folder)' },
+    options: {
+      quick,
+      sizes: SIZES,
+      coldImportRuns: COLD_RUNS,
+      volume: VOLUME,
+      databaseUrl: process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded PostgreSQL (temp folder)',
+    },
     durationsMs,
     volume: database?.volume ?? [],
     bundles: rows,
-    scenarios: results.map(({ sampleStatements, ...rest }) => ({ ...rest, sql: sampleStatements.map((s) => s.sql.replace(/\s+/g, ' ').trim()) })),
+    scenarios: results.map(({ sampleStatements, ...rest }) => ({
+      ...rest,
+      sql: sampleStatements.map((s) => s.sql.replace(/\s+/g, ' ').trim()),
+    })),
     routes,
     notExercised: database?.notExercised ?? [],
     explain: database?.explain ?? [],
@@ -167,13 +176,21 @@ async function runDatabasePart(timed: <T>(name: string, work: () => Promise<T> |
   // Every statement of the handlers goes through this instance; `statementLogger` attributes it to its request.
   const db = new Kysely<Database>({ dialect: await postgresDialect(urlFor(name)), log: statementLogger });
   try {
-    const postgresVersion = (await sql<{ v: string }>`select current_setting('server_version') as v`.execute(db)).rows[0]?.v;
+    const postgresVersion = (await sql<{ v: string }>`select current_setting('server_version') as v`.execute(db))
+      .rows[0]?.v;
     await timed('migrate', async () => {
       await migrateToLatest(db);
       await seedDemoData(db);
     });
 
-    const { results, explain, volume, notExercised } = await measureRequests(db, { sizes: SIZES, volume: VOLUME, only, printStatements: statementsOnly, log, timed });
+    const { results, explain, volume, notExercised } = await measureRequests(db, {
+      sizes: SIZES,
+      volume: VOLUME,
+      only,
+      printStatements: statementsOnly,
+      log,
+      timed,
+    });
     for (const line of errorLines) log(`handler error: ${line}`);
     return { results, explain, volume, notExercised, postgres: `PostgreSQL ${postgresVersion}` };
   } finally {

@@ -42,13 +42,131 @@ export interface VolumeCounts {
   rows: number;
 }
 
-const FIRST_NAMES = ['Maria', 'Ruth', 'Linda', 'Susan', 'Karen', 'Nancy', 'Lisa', 'Betty', 'Sandra', 'Ashley', 'Emily', 'Donna', 'Michelle', 'Carol', 'Amanda', 'Melissa', 'Deborah', 'Stephanie', 'Rebecca', 'Sharon', 'Laura', 'Cynthia', 'Amy', 'Kathleen', 'Angela', 'Anna', 'Brenda', 'Pamela', 'Emma', 'Nicole', 'Helen', 'Samantha', 'Katherine', 'Christine', 'Debra', 'Rachel', 'Carolyn', 'Janet', 'James', 'Robert', 'John', 'Michael', 'David', 'William', 'Richard', 'Joseph', 'Thomas', 'Daniel', 'Paul', 'Mark'];
-const LAST_NAMES = ['Smith', 'Johnson', 'Williams', 'Brown', 'Jones', 'Garcia', 'Miller', 'Davis', 'Rodriguez', 'Martinez', 'Hernandez', 'Lopez', 'Gonzalez', 'Wilson', 'Anderson', 'Thomas', 'Taylor', 'Moore', 'Jackson', 'Martin', 'Lee', 'Perez', 'Thompson', 'White', 'Harris', 'Sanchez', 'Clark', 'Ramirez', 'Lewis', 'Robinson', 'Walker', 'Young', 'Allen', 'King', 'Wright', 'Scott', 'Torres', 'Nguyen', 'Hill', 'Flores', 'Green', 'Adams', 'Nelson', 'Baker', 'Hall', 'Rivera', 'Campbell', 'Mitchell', 'Carter', 'Roberts', 'Cohen', 'Gardner', 'Garrett', 'Goldberg', 'Kim', 'Patel', 'Shapiro', 'Murphy', 'Cook', 'Rogers'];
+const FIRST_NAMES = [
+  'Maria',
+  'Ruth',
+  'Linda',
+  'Susan',
+  'Karen',
+  'Nancy',
+  'Lisa',
+  'Betty',
+  'Sandra',
+  'Ashley',
+  'Emily',
+  'Donna',
+  'Michelle',
+  'Carol',
+  'Amanda',
+  'Melissa',
+  'Deborah',
+  'Stephanie',
+  'Rebecca',
+  'Sharon',
+  'Laura',
+  'Cynthia',
+  'Amy',
+  'Kathleen',
+  'Angela',
+  'Anna',
+  'Brenda',
+  'Pamela',
+  'Emma',
+  'Nicole',
+  'Helen',
+  'Samantha',
+  'Katherine',
+  'Christine',
+  'Debra',
+  'Rachel',
+  'Carolyn',
+  'Janet',
+  'James',
+  'Robert',
+  'John',
+  'Michael',
+  'David',
+  'William',
+  'Richard',
+  'Joseph',
+  'Thomas',
+  'Daniel',
+  'Paul',
+  'Mark',
+];
+const LAST_NAMES = [
+  'Smith',
+  'Johnson',
+  'Williams',
+  'Brown',
+  'Jones',
+  'Garcia',
+  'Miller',
+  'Davis',
+  'Rodriguez',
+  'Martinez',
+  'Hernandez',
+  'Lopez',
+  'Gonzalez',
+  'Wilson',
+  'Anderson',
+  'Thomas',
+  'Taylor',
+  'Moore',
+  'Jackson',
+  'Martin',
+  'Lee',
+  'Perez',
+  'Thompson',
+  'White',
+  'Harris',
+  'Sanchez',
+  'Clark',
+  'Ramirez',
+  'Lewis',
+  'Robinson',
+  'Walker',
+  'Young',
+  'Allen',
+  'King',
+  'Wright',
+  'Scott',
+  'Torres',
+  'Nguyen',
+  'Hill',
+  'Flores',
+  'Green',
+  'Adams',
+  'Nelson',
+  'Baker',
+  'Hall',
+  'Rivera',
+  'Campbell',
+  'Mitchell',
+  'Carter',
+  'Roberts',
+  'Cohen',
+  'Gardner',
+  'Garrett',
+  'Goldberg',
+  'Kim',
+  'Patel',
+  'Shapiro',
+  'Murphy',
+  'Cook',
+  'Rogers',
+];
 
-const textArray = (values: readonly string[]) => sql.raw(`array[${values.map((v) => `'${v.replaceAll("'", "''")}'`).join(',')}]::text[]`);
+const textArray = (values: readonly string[]) =>
+  sql.raw(`array[${values.map((v) => `'${v.replaceAll("'", "''")}'`).join(',')}]::text[]`);
 
 /** Generates the volume; returns the resulting row counts of the tenant tables. */
-export async function seedVolume(db: Db, templates: VolumeTemplates, options: VolumeOptions, log: (message: string) => void): Promise<VolumeCounts[]> {
+export async function seedVolume(
+  db: Db,
+  templates: VolumeTemplates,
+  options: VolumeOptions,
+  log: (message: string) => void,
+): Promise<VolumeCounts[]> {
   const perAccount = Math.floor(options.patients / options.accounts);
   await db.connection().execute(async (conn) => {
     const step = async (label: string, query: ReturnType<typeof sql>) => {
@@ -228,13 +346,28 @@ export async function seedVolume(db: Db, templates: VolumeTemplates, options: Vo
 
   // Every new clinician gets the demo availability pattern (weekdays 09:00–16:00 New York).
   const clinicians = await db.selectFrom('users').select('id').where('role', '=', 'clinician').execute();
-  await seedAvailability(db, clinicians.map((c) => c.id));
+  await seedAvailability(
+    db,
+    clinicians.map((c) => c.id),
+  );
 
   const started = performance.now();
   await sql`vacuum analyze`.execute(db);
   log(`  vacuum analyze in ${Math.round(performance.now() - started)} ms`);
 
-  const tables = ['accounts', 'users', 'patients', 'invites', 'chat_sessions', 'eligibility_results', 'lab_orders', 'lab_results', 'appointments', 'audit_events', 'recurring_availability'] as const;
+  const tables = [
+    'accounts',
+    'users',
+    'patients',
+    'invites',
+    'chat_sessions',
+    'eligibility_results',
+    'lab_orders',
+    'lab_results',
+    'appointments',
+    'audit_events',
+    'recurring_availability',
+  ] as const;
   const counts: VolumeCounts[] = [];
   for (const table of tables) {
     const row = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}`.execute(db);

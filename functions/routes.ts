@@ -18,7 +18,22 @@ import { userRoutes } from './users/users.routes.ts';
  * The route table: read by the CDK API stack (one Lambda per area, authorizer per `auth`), the local
  * gateway, the OpenAPI generator and the authorization tests. Add an area's routes here.
  */
-export const routes: readonly RouteDef[] = [...platformRoutes, ...accountRoutes, ...userRoutes, ...patientRoutes, ...inviteRoutes, ...chatRoutes, ...chatCompletionRoutes, ...eligibilityRoutes, ...riskModelRoutes, ...schedulingRoutes, ...auditRoutes, ...labRoutes, ...labWebhookRoutes, ...devRoutes];
+export const routes: readonly RouteDef[] = [
+  ...platformRoutes,
+  ...accountRoutes,
+  ...userRoutes,
+  ...patientRoutes,
+  ...inviteRoutes,
+  ...chatRoutes,
+  ...chatCompletionRoutes,
+  ...eligibilityRoutes,
+  ...riskModelRoutes,
+  ...schedulingRoutes,
+  ...auditRoutes,
+  ...labRoutes,
+  ...labWebhookRoutes,
+  ...devRoutes,
+];
 
 export function deployedRoutes(): readonly RouteDef[] {
   return routes.filter((route) => !route.localOnly);

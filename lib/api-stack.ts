@@ -91,7 +91,11 @@ export class ApiStack extends Stack {
       description: `Genascope ${config.stage}: API access, WAF and Lambda logs`,
       allowCloudWatchLogs: true,
     });
-    const logProps = { logKey: this.logKey, logRetention: config.logRetention, logRemovalPolicy: config.logRemovalPolicy };
+    const logProps = {
+      logKey: this.logKey,
+      logRetention: config.logRetention,
+      logRemovalPolicy: config.logRemovalPolicy,
+    };
 
     // One function per area of the API routes.
     const apiRoutes = routes.filter((r) => r.auth !== 'webhook');
@@ -116,9 +120,15 @@ export class ApiStack extends Stack {
       keyUsage: kms.KeyUsage.SIGN_VERIFY,
       removalPolicy: config.logRemovalPolicy,
     });
-    const emailIdentity = this.formatArn({ service: 'ses', resource: 'identity', resourceName: config.emailFrom.split('@')[1] as string });
+    const emailIdentity = this.formatArn({
+      service: 'ses',
+      resource: 'identity',
+      resourceName: config.emailFrom.split('@')[1] as string,
+    });
     const sendsEmail = (fn: GenascopeFunction) =>
-      fn.bindEnv('EMAIL_FROM', config.emailFrom, (g) => iam.Grant.addToPrincipal({ grantee: g, actions: ['ses:SendEmail'], resourceArns: [emailIdentity] }));
+      fn.bindEnv('EMAIL_FROM', config.emailFrom, (g) =>
+        iam.Grant.addToPrincipal({ grantee: g, actions: ['ses:SendEmail'], resourceArns: [emailIdentity] }),
+      );
     const appConfig = (fn: GenascopeFunction) =>
       fn
         .bindEnv('PATIENT_APP_URL', config.patientAppUrl)
@@ -135,7 +145,12 @@ export class ApiStack extends Stack {
     this.labWebhookSecrets = new secretsmanager.Secret(this, 'LabWebhookSecrets', {
       description: `Genascope ${config.stage}: HMAC secrets of lab result webhooks, by lab id`,
       encryptionKey: secretsKey,
-      generateSecretString: { secretStringTemplate: '{}', generateStringKey: 'sandbox', excludePunctuation: true, passwordLength: 48 },
+      generateSecretString: {
+        secretStringTemplate: '{}',
+        generateStringKey: 'sandbox',
+        excludePunctuation: true,
+        passwordLength: 48,
+      },
     });
     // Stages without real lab integrations send every order to the sandbox lab.
     const labAdapter = (fn: GenascopeFunction) => {
@@ -147,7 +162,6 @@ export class ApiStack extends Stack {
     // Only accepting an invite issues session tokens.
     const invites = areaFunctions.get('invites');
     if (invites) this.sessionKey.grant(invites.grantee, 'kms:Sign');
-
 
     const accessLogs = createEncryptedLogGroup(this, 'AccessLogs', {
       encryptionKey: this.logKey,
@@ -210,7 +224,9 @@ export class ApiStack extends Stack {
         integration = new apigw.LambdaIntegration(fn, { scopePermissionToMethod: false });
         integrations.set(route.area, integration);
       }
-      const requestParameters = Object.fromEntries(pathParams(route.path).map((p) => [`method.request.path.${p}`, true]));
+      const requestParameters = Object.fromEntries(
+        pathParams(route.path).map((p) => [`method.request.path.${p}`, true]),
+      );
       const resource = this.api.root.resourceForPath(route.path);
       const method = resource.addMethod(route.method, integration, {
         operationName: route.operationId,
@@ -233,7 +249,9 @@ export class ApiStack extends Stack {
         description: `Genascope ${config.stage} ${area} webhooks (Function URL)`,
       }).bindDatabase(props.database);
       sendsEmail(fn);
-      fn.bindEnv('LAB_WEBHOOK_SECRETS_ARN', this.labWebhookSecrets.secretArn, (g) => this.labWebhookSecrets.grantRead(g));
+      fn.bindEnv('LAB_WEBHOOK_SECRETS_ARN', this.labWebhookSecrets.secretArn, (g) =>
+        this.labWebhookSecrets.grantRead(g),
+      );
       const url = fn.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
       webhookFunctions.set(area, fn);
       new CfnOutput(this, `${pascalCase(area)}WebhookUrl`, { value: url.url });
@@ -323,7 +341,12 @@ export class ApiStack extends Stack {
     const logging = new wafv2.CfnLoggingConfiguration(this, 'WafLogging', {
       resourceArn: webAcl.attrArn,
       logDestinationConfigs: [
-        this.formatArn({ service: 'logs', resource: 'log-group', resourceName: logGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+        this.formatArn({
+          service: 'logs',
+          resource: 'log-group',
+          resourceName: logGroupName,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
       ],
       // Tokens travel in the Authorization header and in invite paths; searches put names in query strings.
       redactedFields: [{ singleHeader: { Name: 'authorization' } }, { uriPath: {} }, { queryString: {} }],
@@ -343,7 +366,8 @@ function checkRoutes(routes: readonly RouteDef[]): void {
   for (const route of routes) {
     if (route.localOnly) throw new Error(`Route ${route.operationId} is local-only and must not be deployed`);
     if (!route.path.startsWith('/')) throw new Error(`Route ${route.operationId}: path must start with "/"`);
-    if (!/^[a-z0-9][a-z0-9-]*$/.test(route.area)) throw new Error(`Route ${route.operationId}: invalid area "${route.area}"`);
+    if (!/^[a-z0-9][a-z0-9-]*$/.test(route.area))
+      throw new Error(`Route ${route.operationId}: invalid area "${route.area}"`);
     const key = `${route.method} ${route.path}`;
     if (seen.has(key)) throw new Error(`Duplicate route ${key}`);
     seen.add(key);

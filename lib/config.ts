@@ -41,27 +41,38 @@ const STAGE_PATTERN = /^[a-z][a-z0-9-]{1,15}$/;
 /** Reads a context value that may be a JSON array or a comma-separated string (as `-c key=a,b` gives). */
 export function stringListContext(value: unknown): string[] {
   if (value === undefined || value === null || value === '') return [];
-  if (Array.isArray(value)) return value.map(String).map((v) => v.trim()).filter(Boolean);
+  if (Array.isArray(value))
+    return value
+      .map(String)
+      .map((v) => v.trim())
+      .filter(Boolean);
   return String(value)
     .split(',')
     .map((v) => v.trim())
     .filter(Boolean);
 }
 
-export function stageConfig(stage: string, context: { corsAllowedOrigins?: unknown; patientAppUrl?: unknown; emailFrom?: unknown } = {}): StageConfig {
+export function stageConfig(
+  stage: string,
+  context: { corsAllowedOrigins?: unknown; patientAppUrl?: unknown; emailFrom?: unknown } = {},
+): StageConfig {
   if (!STAGE_PATTERN.test(stage)) {
     throw new Error(`Invalid stage "${stage}": use 2-16 lower-case letters, digits or dashes, starting with a letter`);
   }
   const production = stage === 'prod';
   const corsAllowedOrigins = stringListContext(context.corsAllowedOrigins);
   for (const origin of corsAllowedOrigins) {
-    if (origin === '*') throw new Error('corsAllowedOrigins must list explicit origins; "*" is not allowed for a PHI API');
-    if (!/^https?:\/\/[^/]+$/.test(origin)) throw new Error(`corsAllowedOrigins: "${origin}" is not an origin (scheme://host[:port])`);
+    if (origin === '*')
+      throw new Error('corsAllowedOrigins must list explicit origins; "*" is not allowed for a PHI API');
+    if (!/^https?:\/\/[^/]+$/.test(origin))
+      throw new Error(`corsAllowedOrigins: "${origin}" is not an origin (scheme://host[:port])`);
   }
   const patientAppUrl = String(context.patientAppUrl ?? `https://patients.${stage}.genascope.example/invite`);
-  if (!/^https:\/\/[^\s]+$/.test(patientAppUrl)) throw new Error(`patientAppUrl "${patientAppUrl}" must be an https URL`);
+  if (!/^https:\/\/[^\s]+$/.test(patientAppUrl))
+    throw new Error(`patientAppUrl "${patientAppUrl}" must be an https URL`);
   const emailFrom = String(context.emailFrom ?? `no-reply@${stage}.genascope.example`);
-  if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(emailFrom)) throw new Error(`emailFrom "${emailFrom}" must be an e-mail address`);
+  if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(emailFrom))
+    throw new Error(`emailFrom "${emailFrom}" must be an e-mail address`);
   return {
     stage,
     production,

@@ -60,7 +60,7 @@ export const NAG_REASONS = {
     'throttled API calls, so concurrency is already bounded upstream and a reservation would only fragment the pool.',
   scheduledSweepNoDlq:
     'Idempotent daily sweep (abandons sessions idle for 30 days): EventBridge retries a failed run twice within 6 ' +
-    'hours and the next day\'s run redoes any remaining work, so a dead-letter queue would hold nothing actionable.',
+    "hours and the next day's run redoes any remaining work, so a dead-letter queue would hold nothing actionable.",
   stateMachineLogDelivery:
     'Step Functions log delivery and X-Ray tracing use CloudWatch Logs vended-delivery and X-Ray APIs that support ' +
     'no resource-level permissions; the policy holds only those actions plus invoke on its own task function.',
@@ -84,7 +84,9 @@ export function acknowledge(scope: IConstruct, id: string, reason: string): void
     throw new Error(`nag acknowledgement on ${scope.node.path}: unexpected rule id "${id}"`);
   }
   if (reason.trim().length < MIN_REASON_LENGTH) {
-    throw new Error(`nag acknowledgement ${id} on ${scope.node.path}: the reason must explain why (${MIN_REASON_LENGTH}+ chars)`);
+    throw new Error(
+      `nag acknowledgement ${id} on ${scope.node.path}: the reason must explain why (${MIN_REASON_LENGTH}+ chars)`,
+    );
   }
   Validations.of(scope).acknowledge({ id, reason });
 }
@@ -129,7 +131,8 @@ function acknowledgeFindings(app: App, { data, api }: NagStacks): void {
   acknowledge(api.sessionSweep.function, 'HIPAA.Security-LambdaDLQ', R.scheduledSweepNoDlq);
   acknowledge(api.labWebhookSecrets, 'AwsSolutions-SMG4', R.labSecretsRotatedWithLabs);
   acknowledge(api.labWebhookSecrets, 'HIPAA.Security-SecretsManagerRotationEnabled', R.labSecretsRotatedWithLabs);
-  for (const policy of api.workflows.policies) acknowledge(policy, 'AwsSolutions-IAM5[Resource::*]', R.stateMachineLogDelivery);
+  for (const policy of api.workflows.policies)
+    acknowledge(policy, 'AwsSolutions-IAM5[Resource::*]', R.stateMachineLogDelivery);
   for (const { policy, stateMachine } of api.workflows.executionGrants) {
     const executions = `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${stateMachine.stateMachineName}:*`;
     acknowledge(policy, `AwsSolutions-IAM5[Resource::${executions}]`, R.stopOwnExecutions);

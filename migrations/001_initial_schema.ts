@@ -34,7 +34,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'timestamptz', (col) => col.notNull().defaultTo(now))
     .addColumn('updated_at', 'timestamptz', (col) => col.notNull().defaultTo(now))
     .addColumn('last_login', 'timestamptz')
-    .addCheckConstraint('users_role_check', oneOf('role', ['super_admin', 'account_admin', 'clinician', 'office_staff']))
+    .addCheckConstraint(
+      'users_role_check',
+      oneOf('role', ['super_admin', 'account_admin', 'clinician', 'office_staff']),
+    )
     .addCheckConstraint('users_status_check', oneOf('status', ['active', 'inactive', 'invited', 'suspended']))
     // Platform operators belong to no clinic; everybody else belongs to exactly one.
     .addCheckConstraint('users_account_check', sql`role = 'super_admin' or account_id is not null`)
@@ -67,10 +70,18 @@ export async function up(db: Kysely<any>): Promise<void> {
     .on('patients')
     .columns(['account_id', 'last_name', 'first_name', 'id'])
     .execute();
-  await db.schema.createIndex('patients_account_created_idx').on('patients').columns(['account_id', 'created_at', 'id']).execute();
+  await db.schema
+    .createIndex('patients_account_created_idx')
+    .on('patients')
+    .columns(['account_id', 'created_at', 'id'])
+    .execute();
   await db.schema.createIndex('patients_account_status_idx').on('patients').columns(['account_id', 'status']).execute();
-  await sql`create index patients_account_email_prefix_idx on patients (account_id, lower(email) text_pattern_ops)`.execute(db);
-  await sql`create index patients_account_last_name_prefix_idx on patients (account_id, lower(last_name) text_pattern_ops)`.execute(db);
+  await sql`create index patients_account_email_prefix_idx on patients (account_id, lower(email) text_pattern_ops)`.execute(
+    db,
+  );
+  await sql`create index patients_account_last_name_prefix_idx on patients (account_id, lower(last_name) text_pattern_ops)`.execute(
+    db,
+  );
   // Imports are idempotent per row: one patient per (account, import key).
   await db.schema
     .createIndex('patients_account_import_key_idx')

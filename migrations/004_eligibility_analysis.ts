@@ -18,9 +18,21 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('provider_id', 'uuid', (col) => col.references('users.id').onDelete('restrict'))
     .addColumn('review_notes', 'text')
     .execute();
-  await db.schema.createIndex('eligibility_results_patient_id_idx').on('eligibility_results').column('patient_id').execute();
-  await db.schema.createIndex('eligibility_results_session_id_idx').on('eligibility_results').column('session_id').execute();
-  await db.schema.createIndex('eligibility_results_provider_id_idx').on('eligibility_results').column('provider_id').execute();
+  await db.schema
+    .createIndex('eligibility_results_patient_id_idx')
+    .on('eligibility_results')
+    .column('patient_id')
+    .execute();
+  await db.schema
+    .createIndex('eligibility_results_session_id_idx')
+    .on('eligibility_results')
+    .column('session_id')
+    .execute();
+  await db.schema
+    .createIndex('eligibility_results_provider_id_idx')
+    .on('eligibility_results')
+    .column('provider_id')
+    .execute();
   // Latest result per patient.
   await db.schema
     .createIndex('eligibility_results_patient_created_idx')

@@ -23,9 +23,21 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.createIndex('lab_orders_patient_id_idx').on('lab_orders').column('patient_id').execute();
   await db.schema.createIndex('lab_orders_provider_id_idx').on('lab_orders').column('provider_id').execute();
-  await db.schema.createIndex('lab_orders_eligibility_result_id_idx').on('lab_orders').column('eligibility_result_id').execute();
-  await db.schema.createIndex('lab_orders_external_order_id_idx').on('lab_orders').column('external_order_id').execute();
-  await db.schema.createIndex('lab_orders_patient_ordered_idx').on('lab_orders').columns(['patient_id', 'ordered_at']).execute();
+  await db.schema
+    .createIndex('lab_orders_eligibility_result_id_idx')
+    .on('lab_orders')
+    .column('eligibility_result_id')
+    .execute();
+  await db.schema
+    .createIndex('lab_orders_external_order_id_idx')
+    .on('lab_orders')
+    .column('external_order_id')
+    .execute();
+  await db.schema
+    .createIndex('lab_orders_patient_ordered_idx')
+    .on('lab_orders')
+    .columns(['patient_id', 'ordered_at'])
+    .execute();
   await db.schema.createIndex('lab_orders_status_idx').on('lab_orders').column('status').execute();
 
   await db.schema

@@ -22,9 +22,21 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('request_id', 'text')
     .addCheckConstraint('audit_events_actor_type_check', sql`actor_type in ('user', 'patient', 'system', 'lab')`)
     .execute();
-  await db.schema.createIndex('audit_events_account_occurred_idx').on('audit_events').columns(['account_id', 'occurred_at']).execute();
-  await db.schema.createIndex('audit_events_patient_occurred_idx').on('audit_events').columns(['patient_id', 'occurred_at']).execute();
-  await db.schema.createIndex('audit_events_actor_occurred_idx').on('audit_events').columns(['actor_id', 'occurred_at']).execute();
+  await db.schema
+    .createIndex('audit_events_account_occurred_idx')
+    .on('audit_events')
+    .columns(['account_id', 'occurred_at'])
+    .execute();
+  await db.schema
+    .createIndex('audit_events_patient_occurred_idx')
+    .on('audit_events')
+    .columns(['patient_id', 'occurred_at'])
+    .execute();
+  await db.schema
+    .createIndex('audit_events_actor_occurred_idx')
+    .on('audit_events')
+    .columns(['actor_id', 'occurred_at'])
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

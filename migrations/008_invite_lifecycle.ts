@@ -18,9 +18,20 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await sql`update invites i set account_id = p.account_id from patients p where p.id = i.patient_id`.execute(db);
   await sql`delete from invites where account_id is null`.execute(db);
-  await db.schema.alterTable('invites').alterColumn('account_id', (col) => col.setNotNull()).execute();
-  await db.schema.createIndex('invites_account_status_created_idx').on('invites').columns(['account_id', 'status', 'created_at']).execute();
-  await db.schema.createIndex('invites_account_created_idx').on('invites').columns(['account_id', 'created_at']).execute();
+  await db.schema
+    .alterTable('invites')
+    .alterColumn('account_id', (col) => col.setNotNull())
+    .execute();
+  await db.schema
+    .createIndex('invites_account_status_created_idx')
+    .on('invites')
+    .columns(['account_id', 'status', 'created_at'])
+    .execute();
+  await db.schema
+    .createIndex('invites_account_created_idx')
+    .on('invites')
+    .columns(['account_id', 'created_at'])
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

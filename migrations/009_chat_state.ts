@@ -15,7 +15,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('constraints', 'jsonb', (col) => col.notNull().defaultTo(sql`'{}'::jsonb`))
     .addColumn('loop_name', 'varchar(50)')
     .execute();
-  await db.schema.createIndex('chat_questions_bank_key_idx').on('chat_questions').columns(['bank_version', 'key']).unique().execute();
+  await db.schema
+    .createIndex('chat_questions_bank_key_idx')
+    .on('chat_questions')
+    .columns(['bank_version', 'key'])
+    .unique()
+    .execute();
 
   await db.schema
     .alterTable('chat_sessions')
@@ -26,14 +31,23 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('last_activity_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
     .execute();
   await db.schema.createIndex('chat_sessions_invite_id_idx').on('chat_sessions').column('invite_id').execute();
-  await db.schema.createIndex('chat_sessions_status_activity_idx').on('chat_sessions').columns(['status', 'last_activity_at']).execute();
+  await db.schema
+    .createIndex('chat_sessions_status_activity_idx')
+    .on('chat_sessions')
+    .columns(['status', 'last_activity_at'])
+    .execute();
 
   await db.schema
     .alterTable('chat_answers')
     .addColumn('iteration', 'integer', (col) => col.notNull().defaultTo(0))
     .addColumn('updated_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
     .execute();
-  await db.schema.createIndex('chat_answers_session_question_iteration_idx').on('chat_answers').columns(['session_id', 'question_id', 'iteration']).unique().execute();
+  await db.schema
+    .createIndex('chat_answers_session_question_iteration_idx')
+    .on('chat_answers')
+    .columns(['session_id', 'question_id', 'iteration'])
+    .unique()
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -23,7 +23,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .where('rescheduled_from_id', 'is not', null)
     .execute();
   // GET /v1/appointments walks appointments in time order (tenant by the patient's account).
-  await db.schema.createIndex('appointments_date_time_id_idx').on('appointments').columns(['date_time', 'id']).execute();
+  await db.schema
+    .createIndex('appointments_date_time_id_idx')
+    .on('appointments')
+    .columns(['date_time', 'id'])
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

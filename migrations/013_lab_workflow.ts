@@ -52,9 +52,16 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('updated_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
     .execute();
   await sql`update lab_orders o set account_id = p.account_id from patients p where p.id = o.patient_id`.execute(db);
-  await db.schema.alterTable('lab_orders').alterColumn('account_id', (col) => col.setNotNull()).execute();
+  await db.schema
+    .alterTable('lab_orders')
+    .alterColumn('account_id', (col) => col.setNotNull())
+    .execute();
   // GET /v1/lab-orders and the lab-orders dashboard walk the account's orders newest first.
-  await db.schema.createIndex('lab_orders_account_ordered_idx').on('lab_orders').columns(['account_id', 'ordered_at', 'id']).execute();
+  await db.schema
+    .createIndex('lab_orders_account_ordered_idx')
+    .on('lab_orders')
+    .columns(['account_id', 'ordered_at', 'id'])
+    .execute();
 
   await db.schema
     .alterTable('lab_results')
@@ -64,9 +71,18 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('supersedes_id', 'uuid', (col) => col.references('lab_results.id'))
     .addColumn('notified_at', 'timestamptz')
     .execute();
-  await db.schema.alterTable('lab_results').addCheckConstraint('lab_results_report_status_check', oneOf('report_status', REPORT_STATUSES)).execute();
-  await db.schema.alterTable('lab_results').addCheckConstraint('lab_results_version_check', sql`version >= 1`).execute();
-  await db.schema.alterTable('lab_results').addUniqueConstraint('lab_results_order_id_version_key', ['order_id', 'version']).execute();
+  await db.schema
+    .alterTable('lab_results')
+    .addCheckConstraint('lab_results_report_status_check', oneOf('report_status', REPORT_STATUSES))
+    .execute();
+  await db.schema
+    .alterTable('lab_results')
+    .addCheckConstraint('lab_results_version_check', sql`version >= 1`)
+    .execute();
+  await db.schema
+    .alterTable('lab_results')
+    .addUniqueConstraint('lab_results_order_id_version_key', ['order_id', 'version'])
+    .execute();
   await db.schema.createIndex('lab_results_supersedes_id_idx').on('lab_results').column('supersedes_id').execute();
 
   await db.schema
@@ -82,7 +98,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addCheckConstraint('webhook_deliveries_outcome_check', oneOf('outcome', ['processed']))
     .execute();
   await db.schema.createIndex('webhook_deliveries_order_id_idx').on('webhook_deliveries').column('order_id').execute();
-  await db.schema.createIndex('webhook_deliveries_result_id_idx').on('webhook_deliveries').column('result_id').execute();
+  await db.schema
+    .createIndex('webhook_deliveries_result_id_idx')
+    .on('webhook_deliveries')
+    .column('result_id')
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
@@ -90,7 +110,11 @@ export async function down(db: Kysely<any>): Promise<void> {
   // Later versions go with the columns that describe them: the document's schema has one result per order.
   await sql`delete from lab_results where version > 1`.execute(db);
   await db.schema.dropIndex('lab_results_supersedes_id_idx').execute();
-  for (const constraint of ['lab_results_order_id_version_key', 'lab_results_version_check', 'lab_results_report_status_check']) {
+  for (const constraint of [
+    'lab_results_order_id_version_key',
+    'lab_results_version_check',
+    'lab_results_report_status_check',
+  ]) {
     await db.schema.alterTable('lab_results').dropConstraint(constraint).execute();
   }
   await db.schema

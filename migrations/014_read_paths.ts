@@ -9,7 +9,11 @@ import { sql, type Kysely } from 'kysely';
  *   otherwise read and sort whole tables.
  */
 const INDEXES: { name: string; table: string; columns: string[] }[] = [
-  { name: 'eligibility_results_account_created_idx', table: 'eligibility_results', columns: ['account_id', 'created_at desc', 'id desc'] },
+  {
+    name: 'eligibility_results_account_created_idx',
+    table: 'eligibility_results',
+    columns: ['account_id', 'created_at desc', 'id desc'],
+  },
   { name: 'eligibility_results_created_idx', table: 'eligibility_results', columns: ['created_at desc', 'id desc'] },
   { name: 'appointments_account_date_time_idx', table: 'appointments', columns: ['account_id', 'date_time', 'id'] },
   { name: 'patients_last_name_id_idx', table: 'patients', columns: ['last_name', 'id'] },
@@ -17,7 +21,11 @@ const INDEXES: { name: string; table: string; columns: string[] }[] = [
   { name: 'audit_events_occurred_idx', table: 'audit_events', columns: ['occurred_at desc', 'id desc'] },
   { name: 'invites_created_idx', table: 'invites', columns: ['created_at desc', 'id desc'] },
   // The pending-invites dashboard of one clinic: its pending invites newest first (26 rows, then the users by key).
-  { name: 'invites_account_status_created_id_idx', table: 'invites', columns: ['account_id', 'status', 'created_at desc', 'id desc'] },
+  {
+    name: 'invites_account_status_created_id_idx',
+    table: 'invites',
+    columns: ['account_id', 'status', 'created_at desc', 'id desc'],
+  },
   { name: 'users_account_email_idx', table: 'users', columns: ['account_id', 'email', 'id'] },
 ];
 
@@ -29,8 +37,13 @@ export async function up(db: Kysely<any>): Promise<void> {
       .alterTable(table)
       .addColumn('account_id', 'uuid', (col) => col.references('accounts.id').onDelete('restrict'))
       .execute();
-    await sql`update ${sql.table(table)} t set account_id = p.account_id from patients p where p.id = t.patient_id`.execute(db);
-    await db.schema.alterTable(table).alterColumn('account_id', (col) => col.setNotNull()).execute();
+    await sql`update ${sql.table(table)} t set account_id = p.account_id from patients p where p.id = t.patient_id`.execute(
+      db,
+    );
+    await db.schema
+      .alterTable(table)
+      .alterColumn('account_id', (col) => col.setNotNull())
+      .execute();
   }
   for (const index of INDEXES) {
     await db.schema.createIndex(index.name).on(index.table).columns(index.columns).execute();

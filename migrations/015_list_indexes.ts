@@ -7,8 +7,16 @@ import type { Kysely } from 'kysely';
  */
 const INDEXES: { name: string; table: string; columns: string[] }[] = [
   { name: 'lab_orders_ordered_idx', table: 'lab_orders', columns: ['ordered_at desc', 'id desc'] },
-  { name: 'lab_orders_account_status_ordered_idx', table: 'lab_orders', columns: ['account_id', 'status', 'ordered_at desc', 'id desc'] },
-  { name: 'patients_account_provider_name_idx', table: 'patients', columns: ['account_id', 'provider_id', 'last_name', 'id'] },
+  {
+    name: 'lab_orders_account_status_ordered_idx',
+    table: 'lab_orders',
+    columns: ['account_id', 'status', 'ordered_at desc', 'id desc'],
+  },
+  {
+    name: 'patients_account_provider_name_idx',
+    table: 'patients',
+    columns: ['account_id', 'provider_id', 'last_name', 'id'],
+  },
 ];
 
 export async function up(db: Kysely<any>): Promise<void> {

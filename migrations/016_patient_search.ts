@@ -8,7 +8,9 @@ import { sql, type Kysely } from 'kysely';
  * a clinic it still prefers reading them, 2.5 ms).
  */
 export async function up(db: Kysely<any>): Promise<void> {
-  await sql`create index patients_account_first_name_prefix_idx on patients (account_id, lower(first_name) text_pattern_ops)`.execute(db);
+  await sql`create index patients_account_first_name_prefix_idx on patients (account_id, lower(first_name) text_pattern_ops)`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -17,12 +17,22 @@ export async function listAccounts(
   if (filter.onlyId) query = query.where('id', '=', asUuid(filter.onlyId));
   if (filter.status) query = query.where('status', '=', filter.status);
   if (filter.after) query = query.where(keysetAfter(['name', 'id'], filter.after, 'asc', 'text'));
-  return query.orderBy('name').orderBy('id').limit(filter.limit + 1).execute();
+  return query
+    .orderBy('name')
+    .orderBy('id')
+    .limit(filter.limit + 1)
+    .execute();
 }
 
 export async function insertAccount(
   db: Db,
-  values: { name: string; status?: AccountStatus; subscriptionTier?: string | null; maxUsers?: number | null; settings?: Record<string, unknown> },
+  values: {
+    name: string;
+    status?: AccountStatus;
+    subscriptionTier?: string | null;
+    maxUsers?: number | null;
+    settings?: Record<string, unknown>;
+  },
 ): Promise<AccountRow> {
   return db
     .insertInto('accounts')
@@ -40,7 +50,13 @@ export async function insertAccount(
 export async function updateAccount(
   db: Db,
   id: string,
-  changes: { name?: string; status?: AccountStatus; subscriptionTier?: string | null; maxUsers?: number | null; settings?: Record<string, unknown> },
+  changes: {
+    name?: string;
+    status?: AccountStatus;
+    subscriptionTier?: string | null;
+    maxUsers?: number | null;
+    settings?: Record<string, unknown>;
+  },
 ): Promise<AccountRow | undefined> {
   return db
     .updateTable('accounts')

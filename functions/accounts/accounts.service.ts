@@ -25,7 +25,11 @@ function visibleTo(actor: StaffActor, accountId: string): boolean {
   return actor.role === 'super_admin' || actor.accountId === accountId;
 }
 
-export async function listAccounts(db: Db, actor: StaffActor, query: { limit: number; cursor?: string; status?: AccountStatus }) {
+export async function listAccounts(
+  db: Db,
+  actor: StaffActor,
+  query: { limit: number; cursor?: string; status?: AccountStatus },
+) {
   const after = decodeCursor(query.cursor, 'text') as [string, string] | undefined;
   const rows = await repo.listAccounts(db, {
     onlyId: actor.role === 'super_admin' ? null : actor.accountId,

@@ -19,5 +19,9 @@ export async function listAuditEvents(db: Db, filter: AuditFilter) {
   if (filter.from) query = query.where('occurred_at', '>=', asTimestamptz(filter.from));
   if (filter.to) query = query.where('occurred_at', '<', asTimestamptz(filter.to));
   if (filter.after) query = query.where(keysetAfter(['occurred_at', 'id'], filter.after, 'desc', 'instant'));
-  return query.orderBy('occurred_at', 'desc').orderBy('id', 'desc').limit(filter.limit + 1).execute();
+  return query
+    .orderBy('occurred_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(filter.limit + 1)
+    .execute();
 }

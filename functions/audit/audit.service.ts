@@ -13,7 +13,15 @@ interface Context extends AuditContext {
 export async function listAuditEvents(
   db: Db,
   context: Context,
-  query: { limit: number; cursor?: string; patientId?: string; actorId?: string; from?: string; to?: string; accountId?: string },
+  query: {
+    limit: number;
+    cursor?: string;
+    patientId?: string;
+    actorId?: string;
+    from?: string;
+    to?: string;
+    accountId?: string;
+  },
 ) {
   const rows = await repo.listAuditEvents(db, {
     accountId: tenantScope(context.actor) ?? query.accountId ?? null,
@@ -25,17 +33,24 @@ export async function listAuditEvents(
     limit: query.limit,
   });
   // Reading the audit trail is itself recorded (once per request, without a patient).
-  await recordAudit(db, context, [{ action: 'audit_events.read', resourceType: 'audit_events', patientId: query.patientId ?? null }]);
-  return toPage(rows, query.limit, (r) => [r.cursor_occurred_at, r.id], (r) => ({
-    id: r.id,
-    occurredAt: isoInstant(r.occurred_at) as string,
-    accountId: r.account_id,
-    actorType: r.actor_type,
-    actorId: r.actor_id,
-    action: r.action,
-    resourceType: r.resource_type,
-    resourceId: r.resource_id,
-    patientId: r.patient_id,
-    requestId: r.request_id,
-  }));
+  await recordAudit(db, context, [
+    { action: 'audit_events.read', resourceType: 'audit_events', patientId: query.patientId ?? null },
+  ]);
+  return toPage(
+    rows,
+    query.limit,
+    (r) => [r.cursor_occurred_at, r.id],
+    (r) => ({
+      id: r.id,
+      occurredAt: isoInstant(r.occurred_at) as string,
+      accountId: r.account_id,
+      actorType: r.actor_type,
+      actorId: r.actor_id,
+      action: r.action,
+      resourceType: r.resource_type,
+      resourceId: r.resource_id,
+      patientId: r.patient_id,
+      requestId: r.request_id,
+    }),
+  );
 }

@@ -4,7 +4,8 @@ import { auditRoutes } from './audit.routes.ts';
 import * as service from './audit.service.ts';
 
 const operations = defineOperations(auditRoutes, {
-  listAuditEvents: async (r) => ok(await service.listAuditEvents(r.db, { actor: staffActor(r.actor), requestId: r.requestId }, r.query)),
+  listAuditEvents: async (r) =>
+    ok(await service.listAuditEvents(r.db, { actor: staffActor(r.actor), requestId: r.requestId }, r.query)),
 });
 
 export const handler = createAreaHandler(operations);

@@ -6,7 +6,15 @@
 import { conflict } from '../core/errors.ts';
 import type { Db } from '../core/db.ts';
 import * as repo from '../chat/chat.repository.ts';
-import { questionView, requireInProgress, requireSession, sessionAudit, sessionState, toSessionDto, type ChatContext } from '../chat/chat.service.ts';
+import {
+  questionView,
+  requireInProgress,
+  requireSession,
+  sessionAudit,
+  sessionState,
+  toSessionDto,
+  type ChatContext,
+} from '../chat/chat.service.ts';
 import { buildRiskProfile } from '../chat/question-bank/build-profile.ts';
 import { assessmentOf, resultCreatedAudit } from '../eligibility/eligibility.service.ts';
 import type { RiskProfile } from '../eligibility/risk-profile.schema.ts';
@@ -25,10 +33,17 @@ export async function completeSession(db: Db, context: ChatContext, id: string) 
     requireInProgress(session);
     const state = await sessionState(db, session);
     if (state.walked.current) {
-      throw conflict('The questionnaire is not finished', { currentQuestion: questionView(state.bank, state.walked.current.questionKey, state.walked.current.iteration) });
+      throw conflict('The questionnaire is not finished', {
+        currentQuestion: questionView(state.bank, state.walked.current.questionKey, state.walked.current.iteration),
+      });
     }
     const { profile, notes } = buildRiskProfile(state.walked.path, state.bank.questions);
-    const result = await assessmentOf({ patientId: session.patient_id, accountId: session.account_id, sessionId: session.id, profile: profile as RiskProfile });
+    const result = await assessmentOf({
+      patientId: session.patient_id,
+      accountId: session.account_id,
+      sessionId: session.id,
+      profile: profile as RiskProfile,
+    });
     const completed = await repo.completeSession(db, {
       id: session.id,
       activityVersion: session.activity_version,

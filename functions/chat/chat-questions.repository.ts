@@ -59,7 +59,13 @@ function columns(question: Question) {
 }
 
 export async function loadBankRows(db: Db, version: string): Promise<ChatQuestionRow[]> {
-  return db.selectFrom('chat_questions').selectAll().where('bank_version', '=', version).orderBy('position').orderBy('id').execute();
+  return db
+    .selectFrom('chat_questions')
+    .selectAll()
+    .where('bank_version', '=', version)
+    .orderBy('position')
+    .orderBy('id')
+    .execute();
 }
 
 /**
@@ -108,6 +114,12 @@ function questionUpdate(db: Db, id: number, question: Question, isActive: boolea
 }
 
 /** Updates a question and writes its audit row in one statement; undefined (and no audit row) when there is no such question. */
-export async function updateQuestion(db: Db, id: number, question: Question, isActive: boolean, audit: AuditFor): Promise<ChatQuestionRow | undefined> {
+export async function updateQuestion(
+  db: Db,
+  id: number,
+  question: Question,
+  isActive: boolean,
+  audit: AuditFor,
+): Promise<ChatQuestionRow | undefined> {
   return writeWithAudit(db, questionUpdate(db, id, question, isActive), audit);
 }

@@ -17,7 +17,12 @@ export interface AnswerRow {
 /** Sessions idle this long are abandoned (on access, and by the daily sweep). */
 export const ABANDON_AFTER_DAYS = 30;
 
-type NewSession = { patientId: string; source: 'invite' | 'direct' | 'provider'; inviteId: string | null; bankVersion: string };
+type NewSession = {
+  patientId: string;
+  source: 'invite' | 'direct' | 'provider';
+  inviteId: string | null;
+  bankVersion: string;
+};
 
 function sessionInsert(db: Db, values: NewSession) {
   return db
@@ -93,7 +98,11 @@ export type SessionWithAnswers = SessionWithTenant & {
  * statement is a Data API round trip). An in-progress session idle for ABANDON_AFTER_DAYS is abandoned as it is
  * read — only one the caller may see: a probe from another clinic changes nothing.
  */
-export async function findSession(db: Db, id: string, accountId: string | null): Promise<SessionWithAnswers | undefined> {
+export async function findSession(
+  db: Db,
+  id: string,
+  accountId: string | null,
+): Promise<SessionWithAnswers | undefined> {
   const tenant = accountId ? sql`and p.account_id = ${asUuid(accountId)}` : sql``;
   const { rows } = await sql<SessionWithAnswers>`
     with target as (
@@ -129,7 +138,14 @@ export async function findSession(db: Db, id: string, accountId: string | null):
  */
 export async function saveAnswer(
   db: Db,
-  input: { sessionId: string; questionId: number; iteration: number; json: string; dropped: { questionId: number; iteration: number }[]; audit: RawBuilder<unknown> },
+  input: {
+    sessionId: string;
+    questionId: number;
+    iteration: number;
+    json: string;
+    dropped: { questionId: number; iteration: number }[];
+    audit: RawBuilder<unknown>;
+  },
 ): Promise<boolean> {
   const dropped = input.dropped.length
     ? sql`, dropped as (
@@ -157,14 +173,22 @@ export async function saveAnswer(
   return (rows[0]?.updated ?? 0) > 0;
 }
 
-export async function listSessionsOfPatient(db: Db, patientId: string, page: { after?: [string, string]; limit: number }) {
+export async function listSessionsOfPatient(
+  db: Db,
+  patientId: string,
+  page: { after?: [string, string]; limit: number },
+) {
   let query = db
     .selectFrom('chat_sessions')
     .selectAll()
     .select(instantText('created_at').as('cursor_created_at'))
     .where('patient_id', '=', asUuid(patientId));
   if (page.after) query = query.where(keysetAfter(['created_at', 'id'], page.after, 'desc', 'instant'));
-  return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit + 1).execute();
+  return query
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(page.limit + 1)
+    .execute();
 }
 
 export async function loadAnswers(db: Db, sessionId: string): Promise<AnswerRow[]> {
@@ -196,7 +220,14 @@ export async function completeSession(
 ): Promise<(ChatSessionRow & { eligibility_result_id: string }) | undefined> {
   const complete = db
     .updateTable('chat_sessions')
-    .set({ status: 'completed', completed_at: dbNow(), updated_at: dbNow(), last_activity_at: dbNow(), risk_profile: asJson(input.profile), profile_notes: asJson(input.notes) })
+    .set({
+      status: 'completed',
+      completed_at: dbNow(),
+      updated_at: dbNow(),
+      last_activity_at: dbNow(),
+      risk_profile: asJson(input.profile),
+      profile_notes: asJson(input.notes),
+    })
     .where('id', '=', asUuid(input.id))
     .where('status', '=', 'in_progress')
     .where('last_activity_at', '=', asTimestamptz(input.activityVersion))
@@ -224,7 +255,11 @@ export async function completeSession(
  * Abandons an in-progress session and writes the audit row in one statement; undefined when it is no longer in
  * progress. Returns the session's `activity_version` as the abandon found it.
  */
-export async function abandonSession(db: Db, id: string, audit: AuditFor): Promise<(ChatSessionRow & { activity_version: string }) | undefined> {
+export async function abandonSession(
+  db: Db,
+  id: string,
+  audit: AuditFor,
+): Promise<(ChatSessionRow & { activity_version: string }) | undefined> {
   const abandon = db
     .updateTable('chat_sessions')
     .set({ status: 'abandoned', updated_at: dbNow() })
@@ -236,7 +271,10 @@ export async function abandonSession(db: Db, id: string, audit: AuditFor): Promi
 }
 
 /** The daily sweep: abandons every in-progress session idle for ABANDON_AFTER_DAYS, with an audit row each, in one statement. */
-export async function abandonStaleSessions(db: Db, audit: Omit<AuditFor, 'resourceIdColumn' | 'patientIdColumn' | 'accountIdColumn'>): Promise<{ id: string; patient_id: string; account_id: string }[]> {
+export async function abandonStaleSessions(
+  db: Db,
+  audit: Omit<AuditFor, 'resourceIdColumn' | 'patientIdColumn' | 'accountIdColumn'>,
+): Promise<{ id: string; patient_id: string; account_id: string }[]> {
   const sweep = db
     .updateTable('chat_sessions')
     .from('patients')
@@ -245,5 +283,10 @@ export async function abandonStaleSessions(db: Db, audit: Omit<AuditFor, 'resour
     .where('chat_sessions.status', '=', 'in_progress')
     .where(sql<boolean>`chat_sessions.last_activity_at < now() - make_interval(days => ${sql.lit(ABANDON_AFTER_DAYS)})`)
     .returning(['chat_sessions.id', 'chat_sessions.patient_id', 'patients.account_id']);
-  return writeAllWithAudit(db, sweep, { ...audit, resourceIdColumn: 'id', patientIdColumn: 'patient_id', accountIdColumn: 'account_id' });
+  return writeAllWithAudit(db, sweep, {
+    ...audit,
+    resourceIdColumn: 'id',
+    patientIdColumn: 'patient_id',
+    accountIdColumn: 'account_id',
+  });
 }

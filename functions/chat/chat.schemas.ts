@@ -9,36 +9,66 @@ export const questionParams = v.strictObject({ questionId });
 export const patientSessionsParams = v.strictObject({ patientId: uuid('patientId') });
 export const patientSessionsQuery = v.strictObject({ ...pagination });
 
-export const startSessionBody = v.strictObject({ patientId: uuid('patientId'), source: v.picklist(['provider', 'direct']) });
+export const startSessionBody = v.strictObject({
+  patientId: uuid('patientId'),
+  source: v.picklist(['provider', 'direct']),
+});
 
 /** A string, number, boolean or list of strings as the question type says; null = "I don't know". */
-const answerValue = v.nullable(v.union([v.pipe(v.string(), v.maxLength(500)), v.number(), v.boolean(), v.pipe(v.array(v.pipe(v.string(), v.maxLength(100))), v.maxLength(50))]));
-export const answerBody = v.strictObject({ questionId: v.pipe(v.number(), v.integer(), v.minValue(1)), answer: answerValue });
-export const changeAnswerBody = v.strictObject({ answer: answerValue, iteration: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(100))) });
+const answerValue = v.nullable(
+  v.union([
+    v.pipe(v.string(), v.maxLength(500)),
+    v.number(),
+    v.boolean(),
+    v.pipe(v.array(v.pipe(v.string(), v.maxLength(100))), v.maxLength(50)),
+  ]),
+);
+export const answerBody = v.strictObject({
+  questionId: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  answer: answerValue,
+});
+export const changeAnswerBody = v.strictObject({
+  answer: answerValue,
+  iteration: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(100))),
+});
 
 const json: v.GenericSchema<Json> = v.lazy(() =>
-  v.union([v.null(), v.boolean(), v.number(), v.pipe(v.string(), v.maxLength(200)), v.pipe(v.array(json), v.maxLength(100)), v.record(v.string(), json)]),
+  v.union([
+    v.null(),
+    v.boolean(),
+    v.number(),
+    v.pipe(v.string(), v.maxLength(200)),
+    v.pipe(v.array(json), v.maxLength(100)),
+    v.record(v.string(), json),
+  ]),
 );
 const about = { question: v.optional(v.pipe(v.string(), v.maxLength(100))) };
-const condition: v.GenericSchema<Condition> = v.lazy(() =>
-  v.union([
-    v.strictObject({ equals: json, ...about }),
-    v.strictObject({ in: v.pipe(v.array(json), v.maxLength(100)), ...about }),
-    v.strictObject({ gt: v.number(), ...about }),
-    v.strictObject({ gte: v.number(), ...about }),
-    v.strictObject({ lt: v.number(), ...about }),
-    v.strictObject({ lte: v.number(), ...about }),
-    v.strictObject({ unknown: v.literal(true), ...about }),
-    v.strictObject({ includes: v.string(), ...about }),
-    v.strictObject({ all: v.pipe(v.array(condition), v.maxLength(20)) }),
-    v.strictObject({ any: v.pipe(v.array(condition), v.maxLength(20)) }),
-    v.strictObject({ not: condition }),
-  ]) as v.GenericSchema<Condition>,
+const condition: v.GenericSchema<Condition> = v.lazy(
+  () =>
+    v.union([
+      v.strictObject({ equals: json, ...about }),
+      v.strictObject({ in: v.pipe(v.array(json), v.maxLength(100)), ...about }),
+      v.strictObject({ gt: v.number(), ...about }),
+      v.strictObject({ gte: v.number(), ...about }),
+      v.strictObject({ lt: v.number(), ...about }),
+      v.strictObject({ lte: v.number(), ...about }),
+      v.strictObject({ unknown: v.literal(true), ...about }),
+      v.strictObject({ includes: v.string(), ...about }),
+      v.strictObject({ all: v.pipe(v.array(condition), v.maxLength(20)) }),
+      v.strictObject({ any: v.pipe(v.array(condition), v.maxLength(20)) }),
+      v.strictObject({ not: condition }),
+    ]) as v.GenericSchema<Condition>,
 );
 const key = v.pipe(v.string(), v.regex(/^[a-z][a-z0-9_]{0,63}$/, 'must be snake_case, at most 64 characters'));
 const next = v.strictObject({
   rules: v.pipe(
-    v.array(v.strictObject({ when: condition, next: v.union([key, v.literal('END')]), loopBack: v.optional(v.literal(true)) })),
+    v.array(
+      v.strictObject({
+        when: condition,
+        next: v.union([key, v.literal('END')]),
+        loopBack: v.optional(v.literal(true)),
+      }),
+    ),
     v.maxLength(50),
   ),
   default: v.union([key, v.literal('END')]),
@@ -48,7 +78,17 @@ const bound = v.strictObject({ question: key, message: text(200) });
 const questionFields = {
   text: v.pipe(text(1000), v.minLength(1)),
   questionType: v.picklist(['yes_no', 'multiple_choice', 'multi_select', 'number', 'text']),
-  options: v.optional(v.pipe(v.array(v.strictObject({ value: v.pipe(v.string(), v.minLength(1), v.maxLength(100)), label: v.pipe(text(200), v.minLength(1)) })), v.maxLength(60))),
+  options: v.optional(
+    v.pipe(
+      v.array(
+        v.strictObject({
+          value: v.pipe(v.string(), v.minLength(1), v.maxLength(100)),
+          label: v.pipe(text(200), v.minLength(1)),
+        }),
+      ),
+      v.maxLength(60),
+    ),
+  ),
   allowUnknown: v.boolean(),
   min: v.optional(v.number()),
   max: v.optional(v.number()),
@@ -60,7 +100,11 @@ const questionFields = {
   next: v.optional(next),
 };
 
-export const createQuestionBody = v.strictObject({ key, ...questionFields, insertAfter: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))) });
+export const createQuestionBody = v.strictObject({
+  key,
+  ...questionFields,
+  insertAfter: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+});
 export const updateQuestionBody = v.pipe(
   v.strictObject({
     key: v.optional(key),
@@ -104,7 +148,15 @@ export const chatSession = v.object({
   progress: v.number(),
   currentQuestion: v.nullable(questionView),
   readyToComplete: v.boolean(),
-  answers: v.array(v.object({ questionId: v.nullable(v.number()), questionKey: v.string(), text: v.string(), iteration: v.number(), answer: v.unknown() })),
+  answers: v.array(
+    v.object({
+      questionId: v.nullable(v.number()),
+      questionKey: v.string(),
+      text: v.string(),
+      iteration: v.number(),
+      answer: v.unknown(),
+    }),
+  ),
   riskProfile: v.unknown(),
   profileNotes: v.unknown(),
   eligibilityResultId: v.optional(v.nullable(v.string())),

@@ -17,7 +17,10 @@ export interface ChatContext extends AuditContext {
   actor: StaffActor | PatientActor;
 }
 
-export const sessionAudit = (action: string, s: { id: string; patient_id: string; account_id: string }): AuditEntry => ({
+export const sessionAudit = (
+  action: string,
+  s: { id: string; patient_id: string; account_id: string },
+): AuditEntry => ({
   action,
   resourceType: 'chat_session',
   resourceId: s.id,
@@ -43,12 +46,20 @@ export interface SessionState {
   walked: ReturnType<typeof walk>;
 }
 
-export async function sessionState(db: Db, session: repo.ChatSessionRow & { answers?: repo.AnswerRow[] }): Promise<SessionState> {
+export async function sessionState(
+  db: Db,
+  session: repo.ChatSessionRow & { answers?: repo.AnswerRow[] },
+): Promise<SessionState> {
   const bank = await loadBank(db, session.question_bank_version ?? CURRENT_BANK_VERSION);
   const stored: StoredAnswer[] = [];
   for (const row of session.answers ?? (await repo.loadAnswers(db, session.id))) {
     const question = bank.byId.get(row.question_id);
-    if (question) stored.push({ questionKey: question.key, iteration: row.iteration, answer: JSON.parse(row.answer ?? 'null') as AnswerValue });
+    if (question)
+      stored.push({
+        questionKey: question.key,
+        iteration: row.iteration,
+        answer: JSON.parse(row.answer ?? 'null') as AnswerValue,
+      });
   }
   return { bank, stored, walked: walk(bank.questions, bank.startKey, stored) };
 }
@@ -59,9 +70,16 @@ export function questionView(bank: LoadedBank, key: string, iteration: number) {
 }
 
 /** The session as the API shows it; staff also see its latest eligibility result. */
-export function toSessionDto(actor: Actor, session: repo.ChatSessionRow & { eligibility_result_id: string | null }, state: SessionState) {
+export function toSessionDto(
+  actor: Actor,
+  session: repo.ChatSessionRow & { eligibility_result_id: string | null },
+  state: SessionState,
+) {
   const { bank, walked } = state;
-  const current = session.status === 'in_progress' && walked.current ? questionView(bank, walked.current.questionKey, walked.current.iteration) : null;
+  const current =
+    session.status === 'in_progress' && walked.current
+      ? questionView(bank, walked.current.questionKey, walked.current.iteration)
+      : null;
   return {
     id: session.id,
     patientId: session.patient_id,
@@ -73,7 +91,13 @@ export function toSessionDto(actor: Actor, session: repo.ChatSessionRow & { elig
     readyToComplete: session.status === 'in_progress' && walked.current === null,
     answers: walked.path.map((step) => {
       const q = bank.byKey.get(step.questionKey);
-      return { questionId: q?.id ?? null, questionKey: step.questionKey, text: q?.text ?? '', iteration: step.iteration, answer: step.answer };
+      return {
+        questionId: q?.id ?? null,
+        questionKey: step.questionKey,
+        text: q?.text ?? '',
+        iteration: step.iteration,
+        answer: step.answer,
+      };
     }),
     riskProfile: session.risk_profile ?? null,
     profileNotes: session.profile_notes ?? [],
@@ -85,15 +109,32 @@ export function toSessionDto(actor: Actor, session: repo.ChatSessionRow & { elig
   };
 }
 
-export async function startStaffSession(db: Db, context: ChatContext & { actor: StaffActor }, input: { patientId: string; source: 'provider' | 'direct' }) {
+export async function startStaffSession(
+  db: Db,
+  context: ChatContext & { actor: StaffActor },
+  input: { patientId: string; source: 'provider' | 'direct' },
+) {
   const patient = await requirePatient(db, context.actor, input.patientId);
   if (patient.status === 'archived') throw conflict('The patient is archived');
   const session = await repo.startSession(
     db,
     { patientId: patient.id, source: input.source, inviteId: null, bankVersion: CURRENT_BANK_VERSION },
-    { context, entry: { action: 'chat_session.create', resourceType: 'chat_session', patientId: patient.id, accountId: patient.account_id }, resourceIdColumn: 'id' },
+    {
+      context,
+      entry: {
+        action: 'chat_session.create',
+        resourceType: 'chat_session',
+        patientId: patient.id,
+        accountId: patient.account_id,
+      },
+      resourceIdColumn: 'id',
+    },
   );
-  return toSessionDto(context.actor, { ...session, eligibility_result_id: null }, await sessionState(db, { ...session, answers: [] }));
+  return toSessionDto(
+    context.actor,
+    { ...session, eligibility_result_id: null },
+    await sessionState(db, { ...session, answers: [] }),
+  );
 }
 
 export async function getSession(db: Db, context: ChatContext, id: string) {
@@ -114,12 +155,23 @@ function checkedAnswer(state: SessionState, questionKey: string, answer: unknown
   return result.value;
 }
 
-async function saveAndPrune(db: Db, context: ChatContext, session: repo.SessionWithAnswers, state: SessionState, ref: { questionKey: string; iteration: number }, value: AnswerValue, action: string) {
+async function saveAndPrune(
+  db: Db,
+  context: ChatContext,
+  session: repo.SessionWithAnswers,
+  state: SessionState,
+  ref: { questionKey: string; iteration: number },
+  value: AnswerValue,
+  action: string,
+) {
   const question = state.bank.byKey.get(ref.questionKey) as { id: number };
   const stored = state.stored.filter((s) => !(s.questionKey === ref.questionKey && s.iteration === ref.iteration));
   stored.push({ ...ref, answer: value });
   const walked = walk(state.bank.questions, state.bank.startKey, stored);
-  const dropped = walked.unreachable.map((u) => ({ questionId: (state.bank.byKey.get(u.questionKey) as { id: number }).id, iteration: u.iteration }));
+  const dropped = walked.unreachable.map((u) => ({
+    questionId: (state.bank.byKey.get(u.questionKey) as { id: number }).id,
+    iteration: u.iteration,
+  }));
   const saved = await repo.saveAnswer(db, {
     sessionId: session.id,
     questionId: question.id,
@@ -129,27 +181,47 @@ async function saveAndPrune(db: Db, context: ChatContext, session: repo.SessionW
     audit: auditInsertFor('s', { context, entry: sessionAudit(action, session) }),
   });
   if (!saved) throw conflict('The session is no longer in progress');
-  const kept = stored.filter((s) => !walked.unreachable.some((u) => u.questionKey === s.questionKey && u.iteration === s.iteration));
-  return toSessionDto(context.actor, session, { bank: state.bank, stored: kept, walked: walk(state.bank.questions, state.bank.startKey, kept) });
+  const kept = stored.filter(
+    (s) => !walked.unreachable.some((u) => u.questionKey === s.questionKey && u.iteration === s.iteration),
+  );
+  return toSessionDto(context.actor, session, {
+    bank: state.bank,
+    stored: kept,
+    walked: walk(state.bank.questions, state.bank.startKey, kept),
+  });
 }
 
 /** Answers the current question; the session moves on to the next one of the branch. */
-export async function answerQuestion(db: Db, context: ChatContext, id: string, input: { questionId: number; answer: unknown }) {
+export async function answerQuestion(
+  db: Db,
+  context: ChatContext,
+  id: string,
+  input: { questionId: number; answer: unknown },
+) {
   const session = await requireSession(db, context.actor, id);
   requireInProgress(session);
   const state = await sessionState(db, session);
   const current = state.walked.current;
   const currentQuestion = current ? state.bank.byKey.get(current.questionKey) : undefined;
-  if (!current || !currentQuestion) throw conflict('Every question of this branch is answered; complete the session or change an earlier answer');
+  if (!current || !currentQuestion)
+    throw conflict('Every question of this branch is answered; complete the session or change an earlier answer');
   if (currentQuestion.id !== input.questionId) {
-    throw conflict('That is not the current question', { currentQuestion: questionView(state.bank, current.questionKey, current.iteration) });
+    throw conflict('That is not the current question', {
+      currentQuestion: questionView(state.bank, current.questionKey, current.iteration),
+    });
   }
   const value = checkedAnswer(state, current.questionKey, input.answer);
   return saveAndPrune(db, context, session, state, current, value, 'chat_session.answer');
 }
 
 /** Changes an earlier answer; answers the new branch no longer reaches are dropped. */
-export async function changeAnswer(db: Db, context: ChatContext, id: string, questionId: number, input: { answer: unknown; iteration?: number }) {
+export async function changeAnswer(
+  db: Db,
+  context: ChatContext,
+  id: string,
+  questionId: number,
+  input: { answer: unknown; iteration?: number },
+) {
   const session = await requireSession(db, context.actor, id);
   requireInProgress(session);
   const state = await sessionState(db, session);
@@ -157,31 +229,58 @@ export async function changeAnswer(db: Db, context: ChatContext, id: string, que
   const onPath = state.walked.path.filter((s) => s.questionKey === question?.key);
   const step = input.iteration === undefined ? onPath.at(-1) : onPath.find((s) => s.iteration === input.iteration);
   if (!question || !step) throw notFound('Answer');
-  const value = checkedAnswer({ ...state, walked: { ...state.walked, path: state.walked.path.slice(0, state.walked.path.indexOf(step)) } }, question.key, input.answer);
+  const value = checkedAnswer(
+    { ...state, walked: { ...state.walked, path: state.walked.path.slice(0, state.walked.path.indexOf(step)) } },
+    question.key,
+    input.answer,
+  );
   return saveAndPrune(db, context, session, state, step, value, 'chat_session.change_answer');
 }
 
 export async function abandonSession(db: Db, context: ChatContext, id: string) {
   const session = await requireSession(db, context.actor, id);
   requireInProgress(session);
-  const row = await repo.abandonSession(db, session.id, { context, entry: sessionAudit('chat_session.abandon', session) });
+  const row = await repo.abandonSession(db, session.id, {
+    context,
+    entry: sessionAudit('chat_session.abandon', session),
+  });
   if (!row) throw conflict('The session is no longer in progress');
   // Answered in between: the answers read with the session are stale, so the response reads them again.
   const answers = row.activity_version === session.activity_version ? session.answers : undefined;
-  return toSessionDto(context.actor, { ...row, eligibility_result_id: session.eligibility_result_id }, await sessionState(db, { ...row, answers }));
+  return toSessionDto(
+    context.actor,
+    { ...row, eligibility_result_id: session.eligibility_result_id },
+    await sessionState(db, { ...row, answers }),
+  );
 }
 
-export async function listPatientSessions(db: Db, context: ChatContext & { actor: StaffActor }, patientId: string, query: { limit: number; cursor?: string }) {
+export async function listPatientSessions(
+  db: Db,
+  context: ChatContext & { actor: StaffActor },
+  patientId: string,
+  query: { limit: number; cursor?: string },
+) {
   const patient = await requirePatient(db, context.actor, patientId);
-  const rows = await repo.listSessionsOfPatient(db, patient.id, { after: decodeCursor(query.cursor, 'instant') as [string, string] | undefined, limit: query.limit });
-  return auditedPage(db, context, rows, query.limit, (r) => sessionAudit('chat_session.list', { ...r, account_id: patient.account_id }), (r) => [r.cursor_created_at, r.id], (r) => ({
-    id: r.id,
-    patientId: r.patient_id,
-    status: r.status,
-    source: r.source,
-    questionBankVersion: r.question_bank_version,
-    createdAt: isoInstant(r.created_at) as string,
-    lastActivityAt: isoInstant(r.last_activity_at) as string,
-    completedAt: isoInstant(r.completed_at),
-  }));
+  const rows = await repo.listSessionsOfPatient(db, patient.id, {
+    after: decodeCursor(query.cursor, 'instant') as [string, string] | undefined,
+    limit: query.limit,
+  });
+  return auditedPage(
+    db,
+    context,
+    rows,
+    query.limit,
+    (r) => sessionAudit('chat_session.list', { ...r, account_id: patient.account_id }),
+    (r) => [r.cursor_created_at, r.id],
+    (r) => ({
+      id: r.id,
+      patientId: r.patient_id,
+      status: r.status,
+      source: r.source,
+      questionBankVersion: r.question_bank_version,
+      createdAt: isoInstant(r.created_at) as string,
+      lastActivityAt: isoInstant(r.last_activity_at) as string,
+      completedAt: isoInstant(r.completed_at),
+    }),
+  );
 }

@@ -15,12 +15,15 @@ const operations = defineOperations(chatRoutes, {
   },
   getChatSession: async (r) => ok(await service.getSession(r.db, context(r), r.params.sessionId)),
   answerChatQuestion: async (r) => ok(await service.answerQuestion(r.db, context(r), r.params.sessionId, r.body)),
-  changeChatAnswer: async (r) => ok(await service.changeAnswer(r.db, context(r), r.params.sessionId, r.params.questionId, r.body)),
+  changeChatAnswer: async (r) =>
+    ok(await service.changeAnswer(r.db, context(r), r.params.sessionId, r.params.questionId, r.body)),
   abandonChatSession: async (r) => ok(await service.abandonSession(r.db, context(r), r.params.sessionId)),
-  listPatientChatSessions: async (r) => ok(await service.listPatientSessions(r.db, staffContext(r), r.params.patientId, r.query)),
+  listPatientChatSessions: async (r) =>
+    ok(await service.listPatientSessions(r.db, staffContext(r), r.params.patientId, r.query)),
   listChatQuestions: async (r) => ok(await questions.listQuestions(r.db)),
   createChatQuestion: async (r) => created(await questions.createQuestion(r.db, staffContext(r), r.body)),
-  updateChatQuestion: async (r) => ok(await questions.updateQuestion(r.db, staffContext(r), r.params.questionId, r.body)),
+  updateChatQuestion: async (r) =>
+    ok(await questions.updateQuestion(r.db, staffContext(r), r.params.questionId, r.body)),
 });
 
 export const handler = createAreaHandler(operations);

@@ -3,7 +3,13 @@ import { actorId } from './auth/actor.ts';
 import type { Db } from './db.ts';
 import type { AuditActorType } from './database.ts';
 import { asUuid } from './sql.ts';
-import { sql, type DeleteQueryBuilder, type InsertQueryBuilder, type RawBuilder, type UpdateQueryBuilder } from 'kysely';
+import {
+  sql,
+  type DeleteQueryBuilder,
+  type InsertQueryBuilder,
+  type RawBuilder,
+  type UpdateQueryBuilder,
+} from 'kysely';
 
 export interface AuditEntry {
   /** What happened, `<resource>.<verb>`: `patient.read`, `patient.update`, `chat_session.answer` … */
@@ -82,7 +88,8 @@ export function auditInsertFor(from: string, audit: AuditFor): RawBuilder<unknow
 }
 
 /** A data-modifying query whose `returning…()` rows are the changed rows. */
-export type ReturningWrite<O> = UpdateQueryBuilder<any, any, any, O> | InsertQueryBuilder<any, any, O> | DeleteQueryBuilder<any, any, O>;
+export type ReturningWrite<O> =
+  UpdateQueryBuilder<any, any, any, O> | InsertQueryBuilder<any, any, O> | DeleteQueryBuilder<any, any, O>;
 
 /**
  * Runs an INSERT, UPDATE or DELETE (built with `returning…()`) and one audit row per changed row as one statement

@@ -46,14 +46,19 @@ export const LOCAL_USER_POOL_ID = 'us-east-1_GenascopeLocal';
 export const LOCAL_CLIENT_ID = 'genascope-local-client';
 
 export const authConfig = {
-  userPoolId: isLocalMode ? (optional('COGNITO_USER_POOL_ID') ?? LOCAL_USER_POOL_ID) : (optional('COGNITO_USER_POOL_ID') ?? ''),
+  userPoolId: isLocalMode
+    ? (optional('COGNITO_USER_POOL_ID') ?? LOCAL_USER_POOL_ID)
+    : (optional('COGNITO_USER_POOL_ID') ?? ''),
   clientId: isLocalMode ? (optional('COGNITO_CLIENT_ID') ?? LOCAL_CLIENT_ID) : (optional('COGNITO_CLIENT_ID') ?? ''),
   /** How long a verified user's active/suspended state is trusted before it is read again. */
   userCacheTtlMs: intValue('AUTH_USER_CACHE_TTL_MS', 30_000),
 };
 
 export const corsConfig = {
-  allowedOrigins: (optional('CORS_ALLOWED_ORIGINS') ?? (isLocalMode ? '*' : '')).split(',').map((o) => o.trim()).filter(Boolean),
+  allowedOrigins: (optional('CORS_ALLOWED_ORIGINS') ?? (isLocalMode ? '*' : ''))
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean),
 };
 
 export function requireConfig(name: string): string {

@@ -9,7 +9,12 @@ export type Db = Kysely<Database>;
 let current: Db | undefined;
 
 /** Data API dialect for AWS (no VPC, no pool); `client` is injectable so tests can use the emulator. */
-export function dataApiDialect(config: { resourceArn: string; secretArn: string; database: string; client?: RDSData }): Dialect {
+export function dataApiDialect(config: {
+  resourceArn: string;
+  secretArn: string;
+  database: string;
+  client?: RDSData;
+}): Dialect {
   return new DataApiDialect({
     mode: 'postgres',
     driver: {

@@ -35,13 +35,17 @@ export class ProblemError extends Error {
   }
 }
 
-export const badRequest = (detail: string, errors?: FieldError[]) => new ProblemError(400, 'Bad Request', detail, errors);
+export const badRequest = (detail: string, errors?: FieldError[]) =>
+  new ProblemError(400, 'Bad Request', detail, errors);
 export const unauthorized = (detail = 'A valid bearer token is required') =>
   new ProblemError(401, 'Unauthorized', detail, undefined, undefined, { 'www-authenticate': 'Bearer' });
-export const forbidden = (detail = 'Your role may not perform this action') => new ProblemError(403, 'Forbidden', detail);
+export const forbidden = (detail = 'Your role may not perform this action') =>
+  new ProblemError(403, 'Forbidden', detail);
 /** Unknown ids and other tenants' ids answer the same, so ids of other clinics cannot be probed. */
 export const notFound = (resource: string) => new ProblemError(404, 'Not Found', `${resource} not found`);
-export const conflict = (detail: string, extra?: Record<string, unknown>) => new ProblemError(409, 'Conflict', detail, undefined, extra);
+export const conflict = (detail: string, extra?: Record<string, unknown>) =>
+  new ProblemError(409, 'Conflict', detail, undefined, extra);
 export const payloadTooLarge = (detail: string) => new ProblemError(413, 'Payload Too Large', detail);
 export const unsupportedMediaType = (detail: string) => new ProblemError(415, 'Unsupported Media Type', detail);
-export const unprocessable = (detail: string, errors?: FieldError[]) => new ProblemError(422, 'Unprocessable Content', detail, errors);
+export const unprocessable = (detail: string, errors?: FieldError[]) =>
+  new ProblemError(422, 'Unprocessable Content', detail, errors);

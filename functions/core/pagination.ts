@@ -26,9 +26,26 @@ const INSTANT = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?
 function isInstant(value: string): boolean {
   const m = INSTANT.exec(value);
   if (!m) return false;
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  return year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth && hour <= 23 && minute <= 59 && second <= 59 && Number(m[9] ?? 0) <= 15;
+  return (
+    year >= 1 &&
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    day <= daysInMonth &&
+    hour <= 23 &&
+    minute <= 59 &&
+    second <= 59 &&
+    Number(m[9] ?? 0) <= 15
+  );
 }
 
 function fits(key: CursorKey, shape: CursorShape): boolean {
@@ -46,7 +63,13 @@ export function decodeCursor(cursor: string | undefined, shape?: CursorShape): C
   if (!cursor) return undefined;
   try {
     const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(parsed) && parsed.length === 2 && typeof parsed[1] === 'string' && ['string', 'number'].includes(typeof parsed[0]) || (Array.isArray(parsed) && parsed.length === 2 && parsed[0] === null && typeof parsed[1] === 'string')) {
+    if (
+      (Array.isArray(parsed) &&
+        parsed.length === 2 &&
+        typeof parsed[1] === 'string' &&
+        ['string', 'number'].includes(typeof parsed[0])) ||
+      (Array.isArray(parsed) && parsed.length === 2 && parsed[0] === null && typeof parsed[1] === 'string')
+    ) {
       if (!shape || fits(parsed as CursorKey, shape)) return parsed as CursorKey;
     }
   } catch {
@@ -56,7 +79,12 @@ export function decodeCursor(cursor: string | undefined, shape?: CursorShape): C
 }
 
 /** Rows are fetched with limit + 1 to know whether another page exists. */
-export function toPage<R, T>(rows: R[], limit: number, keyOf: (row: R) => CursorKey, map: (row: R) => T): { items: T[]; nextCursor: string | null } {
+export function toPage<R, T>(
+  rows: R[],
+  limit: number,
+  keyOf: (row: R) => CursorKey,
+  map: (row: R) => T,
+): { items: T[]; nextCursor: string | null } {
   const pageRows = rows.slice(0, limit);
   const last = pageRows.at(-1);
   return {

@@ -2,7 +2,11 @@ import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { optionalConfig } from './config.ts';
 
 /** Starts a named Step Functions workflow. In AWS the state machine ARN comes from `<NAME>_STATE_MACHINE_ARN`. */
-export type WorkflowStarter = (workflow: string, executionName: string, input: Record<string, unknown>) => Promise<void>;
+export type WorkflowStarter = (
+  workflow: string,
+  executionName: string,
+  input: Record<string, unknown>,
+) => Promise<void>;
 
 let starter: WorkflowStarter | undefined;
 let sfn: SFNClient | undefined;
@@ -21,7 +25,11 @@ export function useWorkflowStarter(next: WorkflowStarter): void {
   starter = next;
 }
 
-export async function startWorkflow(workflow: string, executionName: string, input: Record<string, unknown>): Promise<void> {
+export async function startWorkflow(
+  workflow: string,
+  executionName: string,
+  input: Record<string, unknown>,
+): Promise<void> {
   await (starter ?? stepFunctionsStarter)(workflow, executionName, input);
 }
 

@@ -37,10 +37,14 @@ export const devRoutes = [
     path: '/dev/labs/{labId}/orders/{orderId}/complete',
     area,
     tags,
-    summary: 'The sandbox lab sends a signed result webhook for the order (report status, interpretation and variants optional)',
+    summary:
+      'The sandbox lab sends a signed result webhook for the order (report status, interpretation and variants optional)',
     auth: 'public',
     localOnly: true,
-    params: v.strictObject({ labId: v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9-]{0,99}$/)), orderId: uuid('orderId') }),
+    params: v.strictObject({
+      labId: v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9-]{0,99}$/)),
+      orderId: uuid('orderId'),
+    }),
     body: sandboxCompleteBody,
   }),
 ];

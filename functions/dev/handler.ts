@@ -17,7 +17,13 @@ const operations = defineOperations(devRoutes, {
     if (!idp) throw new Error('Local identity provider not started');
     const user = await findUserByEmail(r.db, r.body.email);
     if (!user) throw notFound('User');
-    const idToken = await idp.signIdToken({ sub: user.cognito_sub, email: user.email, role: user.role, accountId: user.account_id, expiresIn: TOKEN_SECONDS });
+    const idToken = await idp.signIdToken({
+      sub: user.cognito_sub,
+      email: user.email,
+      role: user.role,
+      accountId: user.account_id,
+      expiresIn: TOKEN_SECONDS,
+    });
     return ok({ idToken, expiresIn: TOKEN_SECONDS });
   },
   devOutbox: async (r) => {
@@ -39,7 +45,14 @@ const operations = defineOperations(devRoutes, {
   },
   // The sandbox lab posts its signed webhook to this server (or SANDBOX_LAB_WEBHOOK_URL), like a real lab would.
   devCompleteLabOrder: async (r) =>
-    ok(await completeSandboxOrder(r.db, { labId: r.params.labId, orderId: r.params.orderId, webhookBaseUrl: process.env.SANDBOX_LAB_WEBHOOK_URL ?? `http://${r.headers.host ?? 'localhost:3000'}`, options: r.body })),
+    ok(
+      await completeSandboxOrder(r.db, {
+        labId: r.params.labId,
+        orderId: r.params.orderId,
+        webhookBaseUrl: process.env.SANDBOX_LAB_WEBHOOK_URL ?? `http://${r.headers.host ?? 'localhost:3000'}`,
+        options: r.body,
+      }),
+    ),
 });
 
 export const handler = createAreaHandler(operations);

@@ -58,7 +58,10 @@ export async function findResult(db: Db, id: string, accountId: string | null) {
   return query.executeTakeFirst();
 }
 
-export async function listResults(db: Db, filter: { accountId: string | null; patientId?: string; after?: [string, string]; limit: number }) {
+export async function listResults(
+  db: Db,
+  filter: { accountId: string | null; patientId?: string; after?: [string, string]; limit: number },
+) {
   let query = db
     .selectFrom('eligibility_results as r')
     .select(SUMMARY_COLUMNS)
@@ -66,17 +69,32 @@ export async function listResults(db: Db, filter: { accountId: string | null; pa
   if (filter.accountId) query = query.where('r.account_id', '=', asUuid(filter.accountId));
   if (filter.patientId) query = query.where('r.patient_id', '=', asUuid(filter.patientId));
   if (filter.after) query = query.where(keysetAfter(['r.created_at', 'r.id'], filter.after, 'desc', 'instant'));
-  return query.orderBy('r.created_at', 'desc').orderBy('r.id', 'desc').limit(filter.limit + 1).execute();
+  return query
+    .orderBy('r.created_at', 'desc')
+    .orderBy('r.id', 'desc')
+    .limit(filter.limit + 1)
+    .execute();
 }
 
 /**
  * Reviews a result not yet reviewed and writes its audit row in one statement; undefined (and no audit
  * row) when another review got there first.
  */
-export async function reviewResult(db: Db, id: string, review: { providerId: string; notes: string; agrees: boolean }, audit: AuditFor) {
+export async function reviewResult(
+  db: Db,
+  id: string,
+  review: { providerId: string; notes: string; agrees: boolean },
+  audit: AuditFor,
+) {
   const update = db
     .updateTable('eligibility_results')
-    .set({ provider_reviewed: true, provider_id: asUuid(review.providerId), review_notes: review.notes, review_agrees: review.agrees, reviewed_at: dbNow() })
+    .set({
+      provider_reviewed: true,
+      provider_id: asUuid(review.providerId),
+      review_notes: review.notes,
+      review_agrees: review.agrees,
+      reviewed_at: dbNow(),
+    })
     .where('id', '=', asUuid(id))
     .where('provider_reviewed', '=', false)
     .returningAll();
@@ -87,7 +105,10 @@ export async function reviewResult(db: Db, id: string, review: { providerId: str
  * The schema document's "Patient Risk Assessment Status" query, made correct and pageable: each patient of
  * the account (optionally of one provider) with their latest completed session and that session's latest result.
  */
-export async function riskAssessmentDashboard(db: Db, filter: { accountId: string | null; providerId?: string; after?: [string, string]; limit: number }) {
+export async function riskAssessmentDashboard(
+  db: Db,
+  filter: { accountId: string | null; providerId?: string; after?: [string, string]; limit: number },
+) {
   let query = db
     .selectFrom('patients as p')
     .leftJoinLateral(
@@ -106,7 +127,13 @@ export async function riskAssessmentDashboard(db: Db, filter: { accountId: strin
       (eb) =>
         eb
           .selectFrom('eligibility_results as er')
-          .select(['er.id as result_id', 'er.is_eligible', 'er.outcome', 'er.provider_reviewed', 'er.created_at as evaluated_at'])
+          .select([
+            'er.id as result_id',
+            'er.is_eligible',
+            'er.outcome',
+            'er.provider_reviewed',
+            'er.created_at as evaluated_at',
+          ])
           .whereRef('er.patient_id', '=', 'p.id')
           .orderBy('er.created_at', 'desc')
           .limit(1)
@@ -132,5 +159,9 @@ export async function riskAssessmentDashboard(db: Db, filter: { accountId: strin
   if (filter.accountId) query = query.where('p.account_id', '=', asUuid(filter.accountId));
   if (filter.providerId) query = query.where('p.provider_id', '=', asUuid(filter.providerId));
   if (filter.after) query = query.where(keysetAfter(['p.last_name', 'p.id'], filter.after, 'asc', 'text'));
-  return query.orderBy('p.last_name').orderBy('p.id').limit(filter.limit + 1).execute();
+  return query
+    .orderBy('p.last_name')
+    .orderBy('p.id')
+    .limit(filter.limit + 1)
+    .execute();
 }

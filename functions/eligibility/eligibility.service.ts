@@ -23,7 +23,9 @@ export async function evaluate(profile: RiskProfile) {
   const bcrat = await bcratModel.assess(profile);
   return {
     ...result,
-    nextSteps: nextSteps(result, { bcrat: bcrat.available ? { model: 'BCRAT', fiveYearRiskPct: bcrat.result.fiveYearRiskPct } : null }),
+    nextSteps: nextSteps(result, {
+      bcrat: bcrat.available ? { model: 'BCRAT', fiveYearRiskPct: bcrat.result.fiveYearRiskPct } : null,
+    }),
   };
 }
 
@@ -32,7 +34,12 @@ export async function evaluate(profile: RiskProfile) {
  * the risk models' figures and the next steps. Every evaluation is stored as a new row (the caller writes it with
  * `resultInsertFrom`), so the history of results, and the ruleset version of each, stays.
  */
-export async function assessmentOf(input: { patientId: string; accountId: string; sessionId: string | null; profile: RiskProfile }): Promise<repo.NewResult> {
+export async function assessmentOf(input: {
+  patientId: string;
+  accountId: string;
+  sessionId: string | null;
+  profile: RiskProfile;
+}): Promise<repo.NewResult> {
   const result = evaluateEligibility(input.profile);
   const [bcrat, tc] = await Promise.all([bcratModel.assess(input.profile), tyrerCuzick.assess(input.profile)]);
   const figures = {
@@ -125,14 +132,26 @@ export function toResultDto(row: repo.EligibilityResultRow) {
   };
 }
 
-export async function listResults(db: Db, context: StaffContext, query: { limit: number; cursor?: string; patientId?: string }) {
+export async function listResults(
+  db: Db,
+  context: StaffContext,
+  query: { limit: number; cursor?: string; patientId?: string },
+) {
   const rows = await repo.listResults(db, {
     accountId: tenantScope(context.actor),
     patientId: query.patientId,
     after: decodeCursor(query.cursor, 'instant') as [string, string] | undefined,
     limit: query.limit,
   });
-  return auditedPage(db, context, rows, query.limit, (r) => resultAudit('eligibility_result.list', r), (r) => [r.cursor_created_at, r.id], toResultSummaryDto);
+  return auditedPage(
+    db,
+    context,
+    rows,
+    query.limit,
+    (r) => resultAudit('eligibility_result.list', r),
+    (r) => [r.cursor_created_at, r.id],
+    toResultSummaryDto,
+  );
 }
 
 export async function getResult(db: Db, context: StaffContext, id: string) {
@@ -142,7 +161,12 @@ export async function getResult(db: Db, context: StaffContext, id: string) {
   return toResultDto(row);
 }
 
-export async function reviewResult(db: Db, context: StaffContext, id: string, input: { notes: string; agree: boolean }) {
+export async function reviewResult(
+  db: Db,
+  context: StaffContext,
+  id: string,
+  input: { notes: string; agree: boolean },
+) {
   const existing = await repo.findResult(db, id, tenantScope(context.actor));
   if (!existing) throw notFound('Eligibility result');
   if (existing.provider_reviewed) throw conflict('This result has already been reviewed');
@@ -156,21 +180,47 @@ export async function reviewResult(db: Db, context: StaffContext, id: string, in
   return toResultDto(row);
 }
 
-export async function riskAssessmentDashboard(db: Db, context: StaffContext, query: { limit: number; cursor?: string; providerId?: string }) {
+export async function riskAssessmentDashboard(
+  db: Db,
+  context: StaffContext,
+  query: { limit: number; cursor?: string; providerId?: string },
+) {
   const rows = await repo.riskAssessmentDashboard(db, {
     accountId: tenantScope(context.actor),
     providerId: query.providerId,
     after: decodeCursor(query.cursor, 'text') as [string, string] | undefined,
     limit: query.limit,
   });
-  return auditedPage(db, context, rows, query.limit, (r) => ({ action: 'risk_dashboard.read', resourceType: 'patient', resourceId: r.id, patientId: r.id, accountId: r.account_id }), (r) => [r.last_name, r.id], (r) => ({
-    patientId: r.id,
-    firstName: r.first_name,
-    lastName: r.last_name,
-    providerId: r.provider_id,
-    latestSession: r.session_id ? { id: r.session_id, status: r.chat_status, completedAt: isoInstant(r.completed_at) } : null,
-    latestResult: r.result_id
-      ? { id: r.result_id, isEligible: r.is_eligible, outcome: r.outcome, providerReviewed: r.provider_reviewed, evaluatedAt: isoInstant(r.evaluated_at) }
-      : null,
-  }));
+  return auditedPage(
+    db,
+    context,
+    rows,
+    query.limit,
+    (r) => ({
+      action: 'risk_dashboard.read',
+      resourceType: 'patient',
+      resourceId: r.id,
+      patientId: r.id,
+      accountId: r.account_id,
+    }),
+    (r) => [r.last_name, r.id],
+    (r) => ({
+      patientId: r.id,
+      firstName: r.first_name,
+      lastName: r.last_name,
+      providerId: r.provider_id,
+      latestSession: r.session_id
+        ? { id: r.session_id, status: r.chat_status, completedAt: isoInstant(r.completed_at) }
+        : null,
+      latestResult: r.result_id
+        ? {
+            id: r.result_id,
+            isEligible: r.is_eligible,
+            outcome: r.outcome,
+            providerReviewed: r.provider_reviewed,
+            evaluatedAt: isoInstant(r.evaluated_at),
+          }
+        : null,
+    }),
+  );
 }

@@ -63,7 +63,7 @@ export function nextSteps(
     steps.push({
       kind: 'familial_variant_testing',
       reason:
-        "A blood relative carries a known pathogenic variant: test for it (site-specific, or a panel that covers it); " +
+        'A blood relative carries a known pathogenic variant: test for it (site-specific, or a panel that covers it); ' +
         "give the lab the relative's report",
     });
   }

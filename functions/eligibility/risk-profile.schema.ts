@@ -58,8 +58,10 @@ export type CancerType = (typeof CANCER_TYPES)[number];
 export const MIN_PATIENT_AGE = 18;
 
 /** A woman who never gave birth has no age at first live birth (RiskProfile `reproductive` and BCRAT input alike). */
-export const firstBirthAgreesWithParity = (reproductive: { nulliparous: boolean | null; ageAtFirstLiveBirth: number | null }): boolean =>
-  !(reproductive.nulliparous === true && reproductive.ageAtFirstLiveBirth !== null);
+export const firstBirthAgreesWithParity = (reproductive: {
+  nulliparous: boolean | null;
+  ageAtFirstLiveBirth: number | null;
+}): boolean => !(reproductive.nulliparous === true && reproductive.ageAtFirstLiveBirth !== null);
 export const NULLIPAROUS_WITH_FIRST_BIRTH = 'A nulliparous patient has no age at first live birth';
 export const MAX_AGE = 110;
 
@@ -111,12 +113,19 @@ export const CancerSchema = v.variant('type', [
 export type Cancer = v.InferOutput<typeof CancerSchema>;
 
 /** Cancers that only one sex (assigned at birth) can have. */
-const SEX_SPECIFIC_CANCERS: Partial<Record<CancerType, Sex>> = { prostate: 'male', ovarian: 'female', endometrial: 'female' };
+const SEX_SPECIFIC_CANCERS: Partial<Record<CancerType, Sex>> = {
+  prostate: 'male',
+  ovarian: 'female',
+  endometrial: 'female',
+};
 
 type PathKey = string | number;
 
 /** Valibot issue path items for `keys` below `root`, so that cross-field issues point at the offending field. */
-function issuePathItems(root: unknown, keys: readonly [PathKey, ...PathKey[]]): [v.IssuePathItem, ...v.IssuePathItem[]] {
+function issuePathItems(
+  root: unknown,
+  keys: readonly [PathKey, ...PathKey[]],
+): [v.IssuePathItem, ...v.IssuePathItem[]] {
   let input = root as Record<PathKey, unknown>;
   const items = keys.map((key): v.IssuePathItem => {
     const value = input[key];
@@ -138,7 +147,8 @@ function checkCancerSexes(
 ): void {
   cancers.forEach((cancer, index) => {
     const required = SEX_SPECIFIC_CANCERS[cancer.type];
-    if (required && required !== sex) addIssue(`A ${cancer.type} cancer needs sex assigned at birth ${required}`, index);
+    if (required && required !== sex)
+      addIssue(`A ${cancer.type} cancer needs sex assigned at birth ${required}`, index);
   });
 }
 

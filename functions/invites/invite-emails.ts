@@ -24,7 +24,11 @@ function render(kind: 'invite' | 'invite_reminder', input: InviteEmailInput): Ou
       ? `${input.clinicName} has invited you to complete a short questionnaire about your personal and family health history.`
       : `This is a reminder from ${input.clinicName}: your questionnaire is still waiting for you.`;
   const closing = `The link works until ${dateText(input.expiresAt)}. It takes about ten minutes.`;
-  const subject = singleLine(kind === 'invite' ? `${input.clinicName} invites you to a short questionnaire` : `Reminder from ${input.clinicName}`);
+  const subject = singleLine(
+    kind === 'invite'
+      ? `${input.clinicName} invites you to a short questionnaire`
+      : `Reminder from ${input.clinicName}`,
+  );
   return {
     kind,
     to: input.to,

@@ -10,7 +10,14 @@ export function inviteLifecycleDefinition(taskFunctionArn: string) {
     Type: 'Task',
     Resource: taskFunctionArn,
     Parameters: { action, 'inviteId.$': '$.inviteId', 'lifecycleVersion.$': '$.lifecycleVersion' },
-    Retry: [{ ErrorEquals: ['States.TaskFailed', 'Lambda.ServiceException', 'Lambda.TooManyRequestsException'], IntervalSeconds: 30, MaxAttempts: 5, BackoffRate: 2 }],
+    Retry: [
+      {
+        ErrorEquals: ['States.TaskFailed', 'Lambda.ServiceException', 'Lambda.TooManyRequestsException'],
+        IntervalSeconds: 30,
+        MaxAttempts: 5,
+        BackoffRate: 2,
+      },
+    ],
   });
   return {
     Comment: 'Invite lifecycle: one reminder before expiry, then expiry, unless completed, resent or revoked',

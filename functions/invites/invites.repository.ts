@@ -15,7 +15,14 @@ const clinicName = (accountIdColumn: string): RawBuilder<string> =>
 /** One invite to create: for a patient by id, or for a new patient (who may turn out to be registered already). */
 export interface InviteRequest {
   patientId: string | null;
-  newPatient: { accountId: string; firstName: string; lastName: string; email: string; providerId: string | null; importKey: string | null } | null;
+  newPatient: {
+    accountId: string;
+    firstName: string;
+    lastName: string;
+    email: string;
+    providerId: string | null;
+    importKey: string | null;
+  } | null;
   /** The provider asked for; otherwise the patient's provider. */
   providerId: string | null;
   /** The provider when neither is known. */
@@ -48,7 +55,12 @@ const activeClinician = (userId: RawBuilder<unknown>, accountId: RawBuilder<unkn
  * twice invites them once, for the first request that passes. `accountId` scopes `patientId`s (null: any clinic).
  * Outcomes come in request order.
  */
-export async function createInvites(db: Db, accountId: string | null, requests: InviteRequest[], audit: AuditFor): Promise<InviteOutcome[]> {
+export async function createInvites(
+  db: Db,
+  accountId: string | null,
+  requests: InviteRequest[],
+  audit: AuditFor,
+): Promise<InviteOutcome[]> {
   const input = requests.map((r, idx) => ({
     idx,
     patient_id: r.patientId,
@@ -153,20 +165,32 @@ export async function findUsableInviteByHash(db: Db, tokenHash: string) {
 
 export async function listInvites(
   db: Db,
-  filter: { accountId: string | null; status?: InviteStatus; patientId?: string; after?: [string, string]; limit: number },
+  filter: {
+    accountId: string | null;
+    status?: InviteStatus;
+    patientId?: string;
+    after?: [string, string];
+    limit: number;
+  },
 ): Promise<(InviteRow & { cursor_created_at: string })[]> {
   let query = db.selectFrom('invites').selectAll().select(instantText('created_at').as('cursor_created_at'));
   if (filter.accountId) query = query.where('account_id', '=', asUuid(filter.accountId));
   if (filter.patientId) query = query.where('patient_id', '=', asUuid(filter.patientId));
   if (filter.status === 'expired') {
-    query = query.where((eb) => eb.or([eb('status', '=', 'expired'), eb.and([eb('status', '=', 'pending'), eb('expires_at', '<=', dbNow())])]));
+    query = query.where((eb) =>
+      eb.or([eb('status', '=', 'expired'), eb.and([eb('status', '=', 'pending'), eb('expires_at', '<=', dbNow())])]),
+    );
   } else if (filter.status === 'pending') {
     query = query.where('status', '=', 'pending').where('expires_at', '>', dbNow());
   } else if (filter.status) {
     query = query.where('status', '=', filter.status);
   }
   if (filter.after) query = query.where(keysetAfter(['created_at', 'id'], filter.after, 'desc', 'instant'));
-  return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(filter.limit + 1).execute();
+  return query
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(filter.limit + 1)
+    .execute();
 }
 
 /**
@@ -239,19 +263,42 @@ export async function expireIfDue(db: Db, id: string, version: number) {
 }
 
 export async function isCurrentVersion(db: Db, id: string, version: number): Promise<boolean> {
-  const row = await db.selectFrom('invites').select('id').where('id', '=', asUuid(id)).where('lifecycle_version', '=', version).executeTakeFirst();
+  const row = await db
+    .selectFrom('invites')
+    .select('id')
+    .where('id', '=', asUuid(id))
+    .where('lifecycle_version', '=', version)
+    .executeTakeFirst();
   return row !== undefined;
 }
 
-export async function pendingInvitesDashboard(db: Db, filter: { accountId: string | null; after?: [string, string]; limit: number }) {
+export async function pendingInvitesDashboard(
+  db: Db,
+  filter: { accountId: string | null; after?: [string, string]; limit: number },
+) {
   let query = db
     .selectFrom('invites as i')
     .leftJoin('users as u', 'u.id', 'i.provider_id')
-    .select(['i.id', 'i.email', 'i.first_name', 'i.last_name', 'i.created_at', 'i.expires_at', 'i.patient_id', 'i.account_id', 'u.first_name as provider_first_name', 'u.last_name as provider_last_name'])
+    .select([
+      'i.id',
+      'i.email',
+      'i.first_name',
+      'i.last_name',
+      'i.created_at',
+      'i.expires_at',
+      'i.patient_id',
+      'i.account_id',
+      'u.first_name as provider_first_name',
+      'u.last_name as provider_last_name',
+    ])
     .select(instantText('i.created_at').as('cursor_created_at'))
     .where('i.status', '=', 'pending')
     .where('i.expires_at', '>', dbNow());
   if (filter.accountId) query = query.where('i.account_id', '=', asUuid(filter.accountId));
   if (filter.after) query = query.where(keysetAfter(['i.created_at', 'i.id'], filter.after, 'desc', 'instant'));
-  return query.orderBy('i.created_at', 'desc').orderBy('i.id', 'desc').limit(filter.limit + 1).execute();
+  return query
+    .orderBy('i.created_at', 'desc')
+    .orderBy('i.id', 'desc')
+    .limit(filter.limit + 1)
+    .execute();
 }

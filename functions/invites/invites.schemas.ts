@@ -23,7 +23,10 @@ export const invite = v.object({
 /** Create and resend answers carry the link once: the token is never stored and cannot be shown again. */
 export const inviteWithLink = v.object({ ...invite.entries, link: v.string() });
 
-const expiresInDays = v.optional(v.pipe(v.number(), v.integer('must be a whole number of days'), v.minValue(1), v.maxValue(30)), 14);
+const expiresInDays = v.optional(
+  v.pipe(v.number(), v.integer('must be a whole number of days'), v.minValue(1), v.maxValue(30)),
+  14,
+);
 
 export const createInviteBody = v.pipe(
   v.strictObject({
@@ -38,18 +41,30 @@ export const createInviteBody = v.pipe(
     accountId: v.optional(uuid('accountId')),
   }),
   v.forward(
-    v.check((b) => b.patientId !== undefined || (b.firstName !== undefined && b.lastName !== undefined && b.email !== undefined), 'patientId, or firstName, lastName and email, are required'),
+    v.check(
+      (b) =>
+        b.patientId !== undefined || (b.firstName !== undefined && b.lastName !== undefined && b.email !== undefined),
+      'patientId, or firstName, lastName and email, are required',
+    ),
     ['patientId'],
   ),
   v.forward(
-    v.check((b) => b.patientId === undefined || (b.firstName === undefined && b.lastName === undefined && b.email === undefined), 'give either patientId or a new patient\'s details, not both'),
+    v.check(
+      (b) =>
+        b.patientId === undefined || (b.firstName === undefined && b.lastName === undefined && b.email === undefined),
+      "give either patientId or a new patient's details, not both",
+    ),
     ['patientId'],
   ),
 );
 
 export const BULK_MAX = 100;
 export const bulkInviteBody = v.strictObject({
-  invites: v.pipe(v.array(v.unknown()), v.minLength(1, 'must not be empty'), v.maxLength(BULK_MAX, `must have at most ${BULK_MAX} invites`)),
+  invites: v.pipe(
+    v.array(v.unknown()),
+    v.minLength(1, 'must not be empty'),
+    v.maxLength(BULK_MAX, `must have at most ${BULK_MAX} invites`),
+  ),
 });
 
 export const bulkReport = v.object({
@@ -76,8 +91,16 @@ export const resendBody = v.strictObject({ expiresInDays, sendEmail: v.optional(
 
 /** Any string up to 128 characters: a malformed token must answer the same 404 as an unknown one. */
 export const tokenParams = v.strictObject({ token: v.pipe(v.string(), v.maxLength(128)) });
-export const publicInvite = v.object({ clinicName: v.string(), patientFirstName: v.nullable(v.string()), expiresAt: v.string() });
-export const acceptedInvite = v.object({ sessionId: v.string(), sessionToken: v.string(), sessionTokenExpiresAt: v.string() });
+export const publicInvite = v.object({
+  clinicName: v.string(),
+  patientFirstName: v.nullable(v.string()),
+  expiresAt: v.string(),
+});
+export const acceptedInvite = v.object({
+  sessionId: v.string(),
+  sessionToken: v.string(),
+  sessionTokenExpiresAt: v.string(),
+});
 
 export const dashboardPendingInvite = v.object({
   id: v.string(),

@@ -87,7 +87,11 @@ async function startLifecycle(row: repo.InviteRow): Promise<void> {
   }
 }
 
-function inviteEmailOf(row: repo.InviteWithClinic & { email: string }, token: string, kind: 'invite' | 'reminder'): OutgoingEmail {
+function inviteEmailOf(
+  row: repo.InviteWithClinic & { email: string },
+  token: string,
+  kind: 'invite' | 'reminder',
+): OutgoingEmail {
   const input = {
     to: row.email,
     clinicName: row.clinic_name,
@@ -100,7 +104,12 @@ function inviteEmailOf(row: repo.InviteWithClinic & { email: string }, token: st
   return kind === 'invite' ? inviteEmail(input) : reminderEmail(input);
 }
 
-async function emailInvite(db: Db, row: repo.InviteWithClinic, token: string, kind: 'invite' | 'reminder'): Promise<void> {
+async function emailInvite(
+  db: Db,
+  row: repo.InviteWithClinic,
+  token: string,
+  kind: 'invite' | 'reminder',
+): Promise<void> {
   if (row.email) await sendEmails(db, [inviteEmailOf({ ...row, email: row.email }, token, kind)]);
 }
 
@@ -115,12 +124,25 @@ function withEmails<T>(db: Db, sending: boolean, work: (db: Db) => Promise<T>): 
 const expiryIn = (days: number) => new Date(Date.now() + days * DAY_MS);
 
 /** The request of one invite, or the error that refuses it before the database is asked. */
-function inviteRequest(actor: StaffActor, input: CreateInviteInput, tokenHash: string): repo.InviteRequest | ProblemError {
+function inviteRequest(
+  actor: StaffActor,
+  input: CreateInviteInput,
+  tokenHash: string,
+): repo.InviteRequest | ProblemError {
   const defaultProviderId = actor.role === 'clinician' ? actor.userId : null;
-  const common = { providerId: input.providerId ?? null, defaultProviderId, sendEmail: input.sendEmail, tokenHash, expiresAt: expiryIn(input.expiresInDays) };
+  const common = {
+    providerId: input.providerId ?? null,
+    defaultProviderId,
+    sendEmail: input.sendEmail,
+    tokenHash,
+    expiresAt: expiryIn(input.expiresInDays),
+  };
   if (input.patientId) return { ...common, patientId: input.patientId, newPatient: null };
   const accountId = tenantScope(actor) ?? input.accountId;
-  if (!accountId) return unprocessable('accountId is required for super_admin', [{ field: 'body.accountId', message: 'Required for super_admin' }]);
+  if (!accountId)
+    return unprocessable('accountId is required for super_admin', [
+      { field: 'body.accountId', message: 'Required for super_admin' },
+    ]);
   const lastName = input.lastName as string;
   const email = input.email as string;
   return {
@@ -139,14 +161,19 @@ function inviteRequest(actor: StaffActor, input: CreateInviteInput, tokenHash: s
   };
 }
 
-const unknownProvider = () => unprocessable('Unknown provider', [{ field: 'body.providerId', message: 'must be an active clinician of the account' }]);
+const unknownProvider = () =>
+  unprocessable('Unknown provider', [
+    { field: 'body.providerId', message: 'must be an active clinician of the account' },
+  ]);
 
 /** The invite of an outcome, or the error of the first check that refused it. */
 function outcomeResult(request: repo.InviteRequest, outcome: repo.InviteOutcome): repo.InviteWithClinic | ProblemError {
   if (!outcome.patient_found) return request.newPatient ? unknownProvider() : notFound('Patient');
   if (outcome.archived) return conflict('The patient is archived');
   if (outcome.missing_email) {
-    return unprocessable('The patient has no e-mail address', [{ field: 'body.patientId', message: 'Patient has no e-mail; add one or set sendEmail false' }]);
+    return unprocessable('The patient has no e-mail address', [
+      { field: 'body.patientId', message: 'Patient has no e-mail; add one or set sendEmail false' },
+    ]);
   }
   if (outcome.pending) return conflict('The patient already has a pending invite; resend or revoke it');
   if (!outcome.provider_ok) return unknownProvider();
@@ -159,12 +186,23 @@ function outcomeResult(request: repo.InviteRequest, outcome: repo.InviteOutcome)
  * request registered concurrently is invisible to the statement that tried to create them: such requests are
  * asked once more, when the patient is visible.
  */
-async function createInviteRows(db: Db, context: StaffContext, requests: repo.InviteRequest[]): Promise<repo.InviteOutcome[]> {
+async function createInviteRows(
+  db: Db,
+  context: StaffContext,
+  requests: repo.InviteRequest[],
+): Promise<repo.InviteOutcome[]> {
   const audit: AuditFor = { context, entry: { action: 'invite.create', resourceType: 'invite' } };
   const outcomes = await repo.createInvites(db, tenantScope(context.actor), requests, audit);
-  const raced = requests.flatMap((request, i) => (request.newPatient && !outcomes[i]?.patient_found && outcomes[i]?.new_provider_ok ? [i] : []));
+  const raced = requests.flatMap((request, i) =>
+    request.newPatient && !outcomes[i]?.patient_found && outcomes[i]?.new_provider_ok ? [i] : [],
+  );
   if (raced.length === 0) return outcomes;
-  const retried = await repo.createInvites(db, tenantScope(context.actor), raced.map((i) => requests[i] as repo.InviteRequest), audit);
+  const retried = await repo.createInvites(
+    db,
+    tenantScope(context.actor),
+    raced.map((i) => requests[i] as repo.InviteRequest),
+    audit,
+  );
   raced.forEach((i, j) => {
     if (!retried[j]?.patient_found) throw new Error('Patient vanished during invite');
     outcomes[i] = retried[j] as repo.InviteOutcome;
@@ -179,21 +217,33 @@ async function createInvites(db: Db, context: StaffContext, inputs: CreateInvite
     return { input, token, request: inviteRequest(context.actor, input, hash) };
   });
   const asked = prepared.flatMap((p) => (p.request instanceof ProblemError ? [] : [{ ...p, request: p.request }]));
-  const results = await withEmails(db, asked.some((p) => p.input.sendEmail), async (trx) => {
-    const outcomes = asked.length ? await createInviteRows(trx, context, asked.map((p) => p.request)) : [];
-    const byToken = new Map<string, repo.InviteWithClinic | ProblemError>();
-    const emails: OutgoingEmail[] = [];
-    for (const [i, p] of asked.entries()) {
-      const result = outcomeResult(p.request, outcomes[i] as repo.InviteOutcome);
-      if (!(result instanceof ProblemError) && p.input.sendEmail && result.email) emails.push(inviteEmailOf({ ...result, email: result.email }, p.token, 'invite'));
-      byToken.set(p.token, result);
-    }
-    await sendEmails(trx, emails);
-    return byToken;
-  });
+  const results = await withEmails(
+    db,
+    asked.some((p) => p.input.sendEmail),
+    async (trx) => {
+      const outcomes = asked.length
+        ? await createInviteRows(
+            trx,
+            context,
+            asked.map((p) => p.request),
+          )
+        : [];
+      const byToken = new Map<string, repo.InviteWithClinic | ProblemError>();
+      const emails: OutgoingEmail[] = [];
+      for (const [i, p] of asked.entries()) {
+        const result = outcomeResult(p.request, outcomes[i] as repo.InviteOutcome);
+        if (!(result instanceof ProblemError) && p.input.sendEmail && result.email)
+          emails.push(inviteEmailOf({ ...result, email: result.email }, p.token, 'invite'));
+        byToken.set(p.token, result);
+      }
+      await sendEmails(trx, emails);
+      return byToken;
+    },
+  );
   return Promise.all(
     prepared.map(async (p) => {
-      const result = p.request instanceof ProblemError ? p.request : (results.get(p.token) as repo.InviteWithClinic | ProblemError);
+      const result =
+        p.request instanceof ProblemError ? p.request : (results.get(p.token) as repo.InviteWithClinic | ProblemError);
       if (result instanceof ProblemError) return result;
       await startLifecycle(result);
       return { ...toInviteDto(result), link: inviteLink(patientAppUrl(), p.token) };
@@ -220,12 +270,20 @@ export async function bulkCreateInvites(db: Db, context: StaffContext, rows: unk
     const result = created[next++];
     if (!result) throw new Error('No invite result');
     if (result instanceof ProblemError) {
-      return { row, status: 'failed' as const, httpStatus: result.status, errors: result.errors ?? [{ field: `invites[${index}]`, message: result.detail ?? result.title }] };
+      return {
+        row,
+        status: 'failed' as const,
+        httpStatus: result.status,
+        errors: result.errors ?? [{ field: `invites[${index}]`, message: result.detail ?? result.title }],
+      };
     }
     return { row, status: 'created' as const, invite: result };
   });
   const createdCount = report.filter((r) => r.status === 'created').length;
-  return { summary: { total: report.length, created: createdCount, failed: report.length - createdCount }, rows: report };
+  return {
+    summary: { total: report.length, created: createdCount, failed: report.length - createdCount },
+    rows: report,
+  };
 }
 
 export async function listInvites(db: Db, context: StaffContext, query: ListInvitesQuery) {
@@ -236,7 +294,15 @@ export async function listInvites(db: Db, context: StaffContext, query: ListInvi
     after: decodeCursor(query.cursor, 'instant') as [string, string] | undefined,
     limit: query.limit,
   });
-  return auditedPage(db, context, rows, query.limit, (r) => inviteAudit('invite.list', r), (r) => [r.cursor_created_at, r.id], toInviteDto);
+  return auditedPage(
+    db,
+    context,
+    rows,
+    query.limit,
+    (r) => inviteAudit('invite.list', r),
+    (r) => [r.cursor_created_at, r.id],
+    toInviteDto,
+  );
 }
 
 async function requireInvite(db: Db, actor: StaffActor, id: string): Promise<repo.InviteRow> {
@@ -251,12 +317,23 @@ export async function getInvite(db: Db, context: StaffContext, id: string) {
   return toInviteDto(row);
 }
 
-export async function resendInvite(db: Db, context: StaffContext, id: string, input: { expiresInDays: number; sendEmail: boolean }) {
+export async function resendInvite(
+  db: Db,
+  context: StaffContext,
+  id: string,
+  input: { expiresInDays: number; sendEmail: boolean },
+) {
   const { token, hash } = newInviteToken();
   const row = await withEmails(db, input.sendEmail, async (trx) => {
     const renewed = await repo.renewInvite(
       trx,
-      { id, accountId: tenantScope(context.actor), tokenHash: hash, expiresAt: expiryIn(input.expiresInDays), sent: input.sendEmail },
+      {
+        id,
+        accountId: tenantScope(context.actor),
+        tokenHash: hash,
+        expiresAt: expiryIn(input.expiresInDays),
+        sent: input.sendEmail,
+      },
       { context, entry: { action: 'invite.resend', resourceType: 'invite', resourceId: id } },
     );
     if (renewed && input.sendEmail) await emailInvite(trx, renewed, token, 'invite');
@@ -270,8 +347,12 @@ export async function resendInvite(db: Db, context: StaffContext, id: string, in
 /** Why an invite could not be resent. */
 async function resendRefusal(db: Db, actor: StaffActor, id: string, sendEmail: boolean): Promise<ProblemError> {
   const existing = await requireInvite(db, actor, id);
-  if (existing.status === 'completed' || existing.status === 'revoked') return conflict(`A ${existing.status} invite cannot be resent`);
-  if (sendEmail && !existing.email) return unprocessable('The invite has no e-mail address', [{ field: 'body.sendEmail', message: 'No e-mail address to send to' }]);
+  if (existing.status === 'completed' || existing.status === 'revoked')
+    return conflict(`A ${existing.status} invite cannot be resent`);
+  if (sendEmail && !existing.email)
+    return unprocessable('The invite has no e-mail address', [
+      { field: 'body.sendEmail', message: 'No e-mail address to send to' },
+    ]);
   return conflict('The invite changed while it was being resent; try again');
 }
 
@@ -297,46 +378,87 @@ const linkActor = (accountId: string): SystemActor => ({ kind: 'system', name: '
 export async function verifyPublicInvite(db: Db, requestId: string, token: string) {
   const invite = await usableInvite(db, token);
   await recordAudit(db, { actor: linkActor(invite.account_id), requestId }, [inviteAudit('invite.verify', invite)]);
-  return { clinicName: invite.clinic_name, patientFirstName: invite.first_name, expiresAt: isoInstant(invite.expires_at) as string };
+  return {
+    clinicName: invite.clinic_name,
+    patientFirstName: invite.first_name,
+    expiresAt: isoInstant(invite.expires_at) as string,
+  };
 }
 
 export async function acceptPublicInvite(db: Db, requestId: string, token: string) {
   const invite = await usableInvite(db, token);
-  const session = await startInviteSession(db, { inviteId: invite.id, patientId: invite.patient_id as string }, {
-    context: { actor: linkActor(invite.account_id), requestId },
-    entry: { ...inviteAudit('invite.accept', invite), resourceType: 'chat_session' },
+  const session = await startInviteSession(
+    db,
+    { inviteId: invite.id, patientId: invite.patient_id as string },
+    {
+      context: { actor: linkActor(invite.account_id), requestId },
+      entry: { ...inviteAudit('invite.accept', invite), resourceType: 'chat_session' },
+    },
+  );
+  const issued = await issuePatientSessionToken({
+    sessionId: session.id,
+    patientId: invite.patient_id as string,
+    accountId: invite.account_id,
   });
-  const issued = await issuePatientSessionToken({ sessionId: session.id, patientId: invite.patient_id as string, accountId: invite.account_id });
   return { sessionId: session.id, sessionToken: issued.token, sessionTokenExpiresAt: issued.expiresAt.toISOString() };
 }
 
-export async function pendingInvitesDashboard(db: Db, context: StaffContext, query: { limit: number; cursor?: string; accountId?: string }) {
+export async function pendingInvitesDashboard(
+  db: Db,
+  context: StaffContext,
+  query: { limit: number; cursor?: string; accountId?: string },
+) {
   const rows = await repo.pendingInvitesDashboard(db, {
     accountId: tenantScope(context.actor) ?? query.accountId ?? null,
     after: decodeCursor(query.cursor, 'instant') as [string, string] | undefined,
     limit: query.limit,
   });
-  return auditedPage(db, context, rows, query.limit, (r) => ({ action: 'invite.list', resourceType: 'invite', resourceId: r.id, patientId: r.patient_id, accountId: r.account_id }), (r) => [r.cursor_created_at, r.id], (r) => ({
-    id: r.id,
-    email: r.email,
-    firstName: r.first_name,
-    lastName: r.last_name,
-    createdAt: isoInstant(r.created_at) as string,
-    expiresAt: isoInstant(r.expires_at) as string,
-    providerFirstName: r.provider_first_name,
-    providerLastName: r.provider_last_name,
-  }));
+  return auditedPage(
+    db,
+    context,
+    rows,
+    query.limit,
+    (r) => ({
+      action: 'invite.list',
+      resourceType: 'invite',
+      resourceId: r.id,
+      patientId: r.patient_id,
+      accountId: r.account_id,
+    }),
+    (r) => [r.cursor_created_at, r.id],
+    (r) => ({
+      id: r.id,
+      email: r.email,
+      firstName: r.first_name,
+      lastName: r.last_name,
+      createdAt: isoInstant(r.created_at) as string,
+      expiresAt: isoInstant(r.expires_at) as string,
+      providerFirstName: r.provider_first_name,
+      providerLastName: r.provider_last_name,
+    }),
+  );
 }
 
 /** Lifecycle step: one reminder, only for the current version of a still-pending invite. */
-export async function sendReminder(db: Db, inviteId: string, version: number): Promise<{ superseded: boolean; reminded: boolean }> {
+export async function sendReminder(
+  db: Db,
+  inviteId: string,
+  version: number,
+): Promise<{ superseded: boolean; reminded: boolean }> {
   return db.transaction().execute(async (trx) => {
     // The original token is not stored, so the reminder carries a second link; both work until expiry.
     const { token, hash } = newInviteToken();
     const claimed = await repo.claimReminder(trx, inviteId, version, hash, reminderLeadHours());
     if (!claimed) return { superseded: !(await repo.isCurrentVersion(trx, inviteId, version)), reminded: false };
     await emailInvite(trx, claimed, token, 'reminder');
-    await recordAudit(trx, { actor: { kind: 'system', name: INVITE_LIFECYCLE, accountId: claimed.account_id }, requestId: `workflow:${inviteId}` }, [inviteAudit('invite.remind', claimed)]);
+    await recordAudit(
+      trx,
+      {
+        actor: { kind: 'system', name: INVITE_LIFECYCLE, accountId: claimed.account_id },
+        requestId: `workflow:${inviteId}`,
+      },
+      [inviteAudit('invite.remind', claimed)],
+    );
     return { superseded: false, reminded: true };
   });
 }
@@ -346,7 +468,14 @@ export async function expireInvite(db: Db, inviteId: string, version: number): P
   return db.transaction().execute(async (trx) => {
     const row = await repo.expireIfDue(trx, inviteId, version);
     if (row) {
-      await recordAudit(trx, { actor: { kind: 'system', name: INVITE_LIFECYCLE, accountId: row.account_id }, requestId: `workflow:${inviteId}` }, [inviteAudit('invite.expire', row)]);
+      await recordAudit(
+        trx,
+        {
+          actor: { kind: 'system', name: INVITE_LIFECYCLE, accountId: row.account_id },
+          requestId: `workflow:${inviteId}`,
+        },
+        [inviteAudit('invite.expire', row)],
+      );
     }
     return { expired: row !== undefined };
   });

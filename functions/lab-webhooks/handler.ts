@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, LambdaFunctionURLEvent } from 'aws-lambda';
 import { getDb } from '../core/db.ts';
-import { ProblemError, badRequest, notFound, payloadTooLarge, unauthorized, unsupportedMediaType } from '../core/errors.ts';
+import {
+  ProblemError,
+  badRequest,
+  notFound,
+  payloadTooLarge,
+  unauthorized,
+  unsupportedMediaType,
+} from '../core/errors.ts';
 import { isJsonMediaType, mediaType } from '../core/http/middleware/body.ts';
 import { normalizeHeaders } from '../core/http/middleware/headers.ts';
 import { responseHeaders } from '../core/http/middleware/response-headers.ts';
@@ -34,12 +41,16 @@ interface WebhookRequest {
 }
 
 function isFunctionUrlEvent(event: WebhookEvent): event is LambdaFunctionURLEvent {
-  return typeof (event as LambdaFunctionURLEvent).rawPath === 'string' && typeof (event as LambdaFunctionURLEvent).requestContext?.http?.method === 'string';
+  return (
+    typeof (event as LambdaFunctionURLEvent).rawPath === 'string' &&
+    typeof (event as LambdaFunctionURLEvent).requestContext?.http?.method === 'string'
+  );
 }
 
 /** Function URL (v2) and REST (v1) events → method, path, lower-cased headers, raw body bytes. */
 export function normalizeWebhookEvent(event: WebhookEvent): WebhookRequest {
-  const bytes = (body: string | null | undefined, base64: boolean | undefined) => (body == null ? Buffer.alloc(0) : Buffer.from(body, base64 ? 'base64' : 'utf8'));
+  const bytes = (body: string | null | undefined, base64: boolean | undefined) =>
+    body == null ? Buffer.alloc(0) : Buffer.from(body, base64 ? 'base64' : 'utf8');
   if (isFunctionUrlEvent(event)) {
     return {
       method: event.requestContext.http.method.toUpperCase(),
@@ -91,30 +102,45 @@ function parseBody(request: WebhookRequest): { text: string; json: unknown } {
 
 async function handle(request: WebhookRequest, log: Logger): Promise<{ status: number; body: unknown }> {
   if (!WEBHOOK_PATH.test(request.path)) throw notFound('Route');
-  if (request.method !== 'POST') throw new ProblemError(405, 'Method Not Allowed', 'Allowed: POST', undefined, undefined, { allow: 'POST' });
+  if (request.method !== 'POST')
+    throw new ProblemError(405, 'Method Not Allowed', 'Allowed: POST', undefined, undefined, { allow: 'POST' });
   const labId = labIdOf(request.path);
   if (request.body.length > MAX_WEBHOOK_BYTES) throw payloadTooLarge(`Request body exceeds ${MAX_WEBHOOK_BYTES} bytes`);
 
   // 1. Signature, on the raw bytes, before any parsing.
   const secrets = await labSecrets(labId);
   if (secrets.length === 0) throw notFound('Lab');
-  const headers = { id: request.headers['webhook-id'], timestamp: request.headers['webhook-timestamp'], signature: request.headers['webhook-signature'] };
+  const headers = {
+    id: request.headers['webhook-id'],
+    timestamp: request.headers['webhook-timestamp'],
+    signature: request.headers['webhook-signature'],
+  };
   const verified = verifyWebhook({ headers, body: request.body, secrets });
   if (!verified.ok) {
     log.warn('lab webhook refused', { labId, reason: verified.reason });
     const stale = verified.reason === 'timestamp_too_old' || verified.reason === 'timestamp_in_future';
-    throw unauthorized(stale ? 'The webhook timestamp is outside the 5-minute tolerance' : 'The webhook signature is missing or invalid');
+    throw unauthorized(
+      stale ? 'The webhook timestamp is outside the 5-minute tolerance' : 'The webhook signature is missing or invalid',
+    );
   }
   const webhookId = headers.id as string;
 
   // 2. Only now the body: JSON, then the documented schema. Malformed is 400 (the lab must fix it, not retry).
   const { text, json } = parseBody(request);
   const parsed = validate(labResultWebhookBody, json, 'body');
-  if (!parsed.ok) throw badRequest(`Invalid webhook body: ${parsed.errors.map((e) => e.field).join(', ')}`, parsed.errors);
+  if (!parsed.ok)
+    throw badRequest(`Invalid webhook body: ${parsed.errors.map((e) => e.field).join(', ')}`, parsed.errors);
 
   // 3. Store (one transaction) and resume the order's workflow.
   try {
-    const outcome = await receiveLabResult(await getDb(), { labId, webhookId, rawBody: text, payload: parsed.value, requestId: request.requestId, log });
+    const outcome = await receiveLabResult(await getDb(), {
+      labId,
+      webhookId,
+      rawBody: text,
+      payload: parsed.value,
+      requestId: request.requestId,
+      log,
+    });
     return { status: 200, body: outcome };
   } catch (error) {
     if (error instanceof ProblemError && error.status === 404) {
@@ -139,14 +165,27 @@ export async function handler(event: WebhookEvent): Promise<APIGatewayProxyResul
     headers = { 'content-type': 'application/json; charset=utf-8' };
     body = JSON.stringify(result.body);
   } catch (error) {
-    const problem = error instanceof ProblemError ? error : new ProblemError(500, 'Internal Server Error', 'An unexpected error occurred');
-    if (problem.status >= 500) log.error('unhandled error', { errorName: error instanceof Error ? error.name : typeof error, errorMessage: error instanceof Error ? error.message : undefined });
+    const problem =
+      error instanceof ProblemError
+        ? error
+        : new ProblemError(500, 'Internal Server Error', 'An unexpected error occurred');
+    if (problem.status >= 500)
+      log.error('unhandled error', {
+        errorName: error instanceof Error ? error.name : typeof error,
+        errorMessage: error instanceof Error ? error.message : undefined,
+      });
     status = problem.status;
     // A lab is no browser: no WWW-Authenticate challenge, no CORS.
     const { 'www-authenticate': _challenge, ...problemHeaders } = problem.headers ?? {};
     headers = { 'content-type': 'application/problem+json', ...problemHeaders };
     body = JSON.stringify(problem.toBody(request.requestId));
   }
-  log.info('request', { method: request.method, route: '/webhooks/labs/{labId}', status, durationMs: Date.now() - startedAt, actorKind: 'lab' });
+  log.info('request', {
+    method: request.method,
+    route: '/webhooks/labs/{labId}',
+    status,
+    durationMs: Date.now() - startedAt,
+    actorKind: 'lab',
+  });
   return { statusCode: status, headers: { ...responseHeaders(request.requestId, undefined), ...headers }, body };
 }

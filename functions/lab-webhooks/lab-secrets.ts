@@ -25,11 +25,13 @@ export function localLabSecret(labId: string): string {
 /** `{ labId: secret | secret[] }` → `{ labId: secret[] }`; anything else is a configuration error. */
 export function parseLabSecrets(json: string): LabSecrets {
   const parsed = JSON.parse(json) as unknown;
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('Lab webhook secrets must be a JSON object');
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new Error('Lab webhook secrets must be a JSON object');
   const out = new Map<string, readonly string[]>();
   for (const [labId, value] of Object.entries(parsed as Record<string, unknown>)) {
     const list: unknown[] = Array.isArray(value) ? value : [value];
-    if (!list.every((s): s is string => typeof s === 'string' && s.length > 0)) throw new Error('Lab webhook secrets must be strings');
+    if (!list.every((s): s is string => typeof s === 'string' && s.length > 0))
+      throw new Error('Lab webhook secrets must be strings');
     out.set(labId, list);
   }
   return out;

@@ -16,7 +16,13 @@ import { geneSymbol } from '../labs/labs.schemas.ts';
  * - `variants`: gene, HGVS c. (and p. when protein-coding), zygosity, ACMG classification.
  * - `reportPdfBase64`: the signed report, optional.
  */
-export const VARIANT_CLASSIFICATIONS = ['pathogenic', 'likely_pathogenic', 'uncertain_significance', 'likely_benign', 'benign'] as const;
+export const VARIANT_CLASSIFICATIONS = [
+  'pathogenic',
+  'likely_pathogenic',
+  'uncertain_significance',
+  'likely_benign',
+  'benign',
+] as const;
 export const INTERPRETATIONS = ['positive', 'negative', 'uncertain'] as const;
 const ACTIONABLE = new Set<string>(['pathogenic', 'likely_pathogenic']);
 
@@ -26,13 +32,21 @@ export const MAX_REPORT_PDF_BYTES = 4 * 1024 * 1024;
  * Text PostgreSQL can store (no NUL, no lone surrogates). The webhook does not go through the JSON body middleware,
  * which refuses such text for every other route: here the contract refuses it, as a 400 rather than a database error.
  */
-const storable = v.check((value: string) => unstorableText(value) === undefined, 'must be well-formed Unicode text without NUL characters');
+const storable = v.check(
+  (value: string) => unstorableText(value) === undefined,
+  'must be well-formed Unicode text without NUL characters',
+);
 
 export const variant = v.strictObject({
   gene: geneSymbol,
   hgvsC: v.pipe(v.string(), v.regex(/^c\.\S{1,200}$/, 'must be an HGVS coding DNA description (c.…)'), storable),
-  hgvsP: v.optional(v.pipe(v.string(), v.regex(/^p\.\S{1,200}$/, 'must be an HGVS protein description (p.…)'), storable)),
-  zygosity: v.picklist(['heterozygous', 'homozygous', 'hemizygous', 'unknown'], 'must be heterozygous, homozygous, hemizygous or unknown'),
+  hgvsP: v.optional(
+    v.pipe(v.string(), v.regex(/^p\.\S{1,200}$/, 'must be an HGVS protein description (p.…)'), storable),
+  ),
+  zygosity: v.picklist(
+    ['heterozygous', 'homozygous', 'hemizygous', 'unknown'],
+    'must be heterozygous, homozygous, hemizygous or unknown',
+  ),
   classification: v.picklist(VARIANT_CLASSIFICATIONS, `must be one of ${VARIANT_CLASSIFICATIONS.join(', ')}`),
 });
 
@@ -43,7 +57,10 @@ export const labResultWebhookBody = v.strictObject({
     v.strictObject({
       orderId: uuid('orderId'),
       externalOrderId: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(255), storable)),
-      reportStatus: v.picklist(['preliminary', 'final', 'amended', 'corrected'], 'must be preliminary, final, amended or corrected'),
+      reportStatus: v.picklist(
+        ['preliminary', 'final', 'amended', 'corrected'],
+        'must be preliminary, final, amended or corrected',
+      ),
       reportedAt: instant,
       interpretation: v.picklist(INTERPRETATIONS, 'must be positive, negative or uncertain'),
       summary: v.optional(v.pipe(text(10_000), storable)),
@@ -57,18 +74,26 @@ export const labResultWebhookBody = v.strictObject({
       ),
     }),
     v.forward(
-      v.check((d) => d.interpretation !== 'positive' || d.variants.some((x) => ACTIONABLE.has(x.classification)), 'a positive result names a pathogenic or likely pathogenic variant'),
+      v.check(
+        (d) => d.interpretation !== 'positive' || d.variants.some((x) => ACTIONABLE.has(x.classification)),
+        'a positive result names a pathogenic or likely pathogenic variant',
+      ),
       ['interpretation'],
     ),
     v.forward(
-      v.check((d) => d.interpretation === 'positive' || !d.variants.some((x) => ACTIONABLE.has(x.classification)), 'a result with a pathogenic or likely pathogenic variant is positive'),
+      v.check(
+        (d) => d.interpretation === 'positive' || !d.variants.some((x) => ACTIONABLE.has(x.classification)),
+        'a result with a pathogenic or likely pathogenic variant is positive',
+      ),
       ['interpretation'],
     ),
   ),
 });
 export type LabResultWebhook = v.InferOutput<typeof labResultWebhookBody>;
 
-export const labWebhookParams = v.strictObject({ labId: v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9-]{0,99}$/, 'must be a lab id')) });
+export const labWebhookParams = v.strictObject({
+  labId: v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9-]{0,99}$/, 'must be a lab id')),
+});
 
 export const labWebhookAck = v.object({
   status: v.picklist(['processed', 'duplicate']),

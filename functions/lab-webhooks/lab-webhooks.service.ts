@@ -28,7 +28,13 @@ function resultData(data: LabResultWebhook['data']) {
     reportedAt: new Date(data.reportedAt).toISOString(),
     interpretation: data.interpretation,
     summary: data.summary ?? null,
-    variants: data.variants.map((x) => ({ gene: x.gene, hgvsC: x.hgvsC, hgvsP: x.hgvsP ?? null, zygosity: x.zygosity, classification: x.classification })),
+    variants: data.variants.map((x) => ({
+      gene: x.gene,
+      hgvsC: x.hgvsC,
+      hgvsP: x.hgvsP ?? null,
+      zygosity: x.zygosity,
+      classification: x.classification,
+    })),
     hasReportPdf: data.reportPdfBase64 !== undefined,
   };
 }
@@ -64,21 +70,38 @@ export async function receiveLabResult(db: Db, delivery: Delivery): Promise<Deli
     resultData: resultData(data),
     rawResult: delivery.rawBody,
     clinicalSignificance: data.interpretation,
-    audit: { context: { actor: labActor(labId), requestId: delivery.requestId }, entry: { action: 'lab_result.receive', resourceType: 'lab_result' } },
+    audit: {
+      context: { actor: labActor(labId), requestId: delivery.requestId },
+      entry: { action: 'lab_result.receive', resourceType: 'lab_result' },
+    },
   });
   const orderId = stored.order_id;
   if (stored.duplicate) {
     delivery.log.info('lab webhook duplicate', { labId, webhookId });
     if (orderId && stored.task_token && stored.latest_id) {
-      const latest = { id: stored.latest_id, version: stored.latest_version as number, report_status: stored.latest_report_status };
+      const latest = {
+        id: stored.latest_id,
+        version: stored.latest_version as number,
+        report_status: stored.latest_report_status,
+      };
       await resumeWithResult(db, { id: orderId }, stored.task_token, latest);
     }
     return { status: 'duplicate' };
   }
-  if (!orderId || (data.externalOrderId && stored.external_order_id && data.externalOrderId !== stored.external_order_id)) throw notFound('Lab order');
+  if (
+    !orderId ||
+    (data.externalOrderId && stored.external_order_id && data.externalOrderId !== stored.external_order_id)
+  )
+    throw notFound('Lab order');
   if (!stored.result_id) throw conflict('The order has a final report; send an amended or corrected report');
   const result = { id: stored.result_id, version: stored.result_version as number, report_status: data.reportStatus };
-  delivery.log.info('lab webhook processed', { labId, webhookId, orderId, resultId: result.id, version: result.version });
+  delivery.log.info('lab webhook processed', {
+    labId,
+    webhookId,
+    orderId,
+    resultId: result.id,
+    version: result.version,
+  });
   if (stored.task_token) await resumeWithResult(db, { id: orderId }, stored.task_token, result);
   else await notifyResult(db, result.id);
   return { status: 'processed', resultId: result.id, version: result.version };

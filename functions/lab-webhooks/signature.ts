@@ -19,7 +19,8 @@ export interface WebhookHeaders {
   signature: string | undefined;
 }
 
-export type VerifyFailure = 'missing_header' | 'malformed_header' | 'timestamp_too_old' | 'timestamp_in_future' | 'no_matching_signature';
+export type VerifyFailure =
+  'missing_header' | 'malformed_header' | 'timestamp_too_old' | 'timestamp_in_future' | 'no_matching_signature';
 export type VerifyResult = { ok: true; timestamp: number } | { ok: false; reason: VerifyFailure };
 
 const WEBHOOK_ID = /^[\x21-\x7E]{1,255}$/;
@@ -29,7 +30,9 @@ const SIGNATURE_HEADER_MAX = 4096;
 
 /** The HMAC key of a secret. */
 export function secretKey(secret: string): Buffer {
-  return secret.startsWith('whsec_') ? Buffer.from(secret.slice('whsec_'.length), 'base64') : Buffer.from(secret, 'utf8');
+  return secret.startsWith('whsec_')
+    ? Buffer.from(secret.slice('whsec_'.length), 'base64')
+    : Buffer.from(secret, 'utf8');
 }
 
 function toBytes(body: Uint8Array | string): Uint8Array {
@@ -41,7 +44,12 @@ function mac(key: Buffer, id: string, timestamp: string, body: Uint8Array): Buff
 }
 
 /** `v1,<base64>` for one secret: what a lab (or the sandbox lab) puts in `webhook-signature`. */
-export function signWebhook(input: { secret: string; id: string; timestamp: number | string; body: Uint8Array | string }): string {
+export function signWebhook(input: {
+  secret: string;
+  id: string;
+  timestamp: number | string;
+  body: Uint8Array | string;
+}): string {
   return `v1,${mac(secretKey(input.secret), input.id, String(input.timestamp), toBytes(input.body)).toString('base64')}`;
 }
 
@@ -67,7 +75,8 @@ export function verifyWebhook(input: {
 }): VerifyResult {
   const { id, timestamp, signature } = input.headers;
   if (!id || !timestamp || !signature) return { ok: false, reason: 'missing_header' };
-  if (!WEBHOOK_ID.test(id) || !TIMESTAMP.test(timestamp) || signature.length > SIGNATURE_HEADER_MAX) return { ok: false, reason: 'malformed_header' };
+  if (!WEBHOOK_ID.test(id) || !TIMESTAMP.test(timestamp) || signature.length > SIGNATURE_HEADER_MAX)
+    return { ok: false, reason: 'malformed_header' };
   const sentAt = Number(timestamp);
   const now = input.nowSeconds ?? Math.floor(Date.now() / 1000);
   const tolerance = input.toleranceSeconds ?? WEBHOOK_TOLERANCE_SECONDS;

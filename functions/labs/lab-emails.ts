@@ -22,7 +22,10 @@ const TEXT: Record<LabNotice, { subject: string; lead: string }> = {
  * Notices to the ordering clinician. E-mail is not a place for health information: no patient, no test, no
  * result, only that something waits in Genascope (the order id lets support find it).
  */
-export function labNoticeEmail(kind: LabNotice, input: { to: string; accountId: string; orderId: string }): OutgoingEmail {
+export function labNoticeEmail(
+  kind: LabNotice,
+  input: { to: string; accountId: string; orderId: string },
+): OutgoingEmail {
   const { subject, lead } = TEXT[kind];
   const reference = `Reference: ${input.orderId}`;
   return {

@@ -18,11 +18,17 @@ export const LAB_ORDER_WORKFLOW = 'lab-order';
 
 const log = rootLogger.child({ workflow: LAB_ORDER_WORKFLOW });
 
-export function systemContext(order: { id: string; account_id: string }, name = LAB_ORDER_WORKFLOW): AuditContext & { actor: SystemActor } {
+export function systemContext(
+  order: { id: string; account_id: string },
+  name = LAB_ORDER_WORKFLOW,
+): AuditContext & { actor: SystemActor } {
   return { actor: { kind: 'system', name, accountId: order.account_id }, requestId: `workflow:lab-order-${order.id}` };
 }
 
-export const orderAudit = (action: string, order: { id: string; patient_id: string; account_id: string }): AuditEntry => ({
+export const orderAudit = (
+  action: string,
+  order: { id: string; patient_id: string; account_id: string },
+): AuditEntry => ({
   action,
   resourceType: 'lab_order',
   resourceId: order.id,
@@ -30,7 +36,11 @@ export const orderAudit = (action: string, order: { id: string; patient_id: stri
   accountId: order.account_id,
 });
 
-async function notifyClinician(db: Db, kind: LabNotice, order: { id: string; account_id: string; provider_id: string }): Promise<void> {
+async function notifyClinician(
+  db: Db,
+  kind: LabNotice,
+  order: { id: string; account_id: string; provider_id: string },
+): Promise<void> {
   const to = await repo.clinicianEmail(db, order.provider_id);
   if (!to) return;
   await sendEmail(db, labNoticeEmail(kind, { to, accountId: order.account_id, orderId: order.id }));
@@ -49,7 +59,11 @@ export async function submitOrder(db: Db, orderId: string): Promise<{ submitted:
     labId: order.lab_id,
     testType: order.test_type,
     genes: await repo.labTestGenes(db, order.lab_id, order.test_type),
-    patient: { firstName: patient.first_name, lastName: patient.last_name, dateOfBirth: isoDate(patient.date_of_birth) },
+    patient: {
+      firstName: patient.first_name,
+      lastName: patient.last_name,
+      dateOfBirth: isoDate(patient.date_of_birth),
+    },
     orderingProviderId: order.provider_id,
     insuranceInformation: order.insurance_information,
     notes: order.notes,
@@ -72,9 +86,18 @@ export async function submitOrder(db: Db, orderId: string): Promise<{ submitted:
  * Completes the waiting task with a result. A token that is gone (the wait timed out, the execution was
  * stopped) is cleared and the clinician is told directly instead.
  */
-export async function resumeWithResult(db: Db, order: { id: string }, taskToken: string, result: { id: string; version: number; report_status: string | null }): Promise<void> {
+export async function resumeWithResult(
+  db: Db,
+  order: { id: string },
+  taskToken: string,
+  result: { id: string; version: number; report_status: string | null },
+): Promise<void> {
   try {
-    await workflowCallbacks().sendTaskSuccess(taskToken, { resultId: result.id, version: result.version, reportStatus: result.report_status });
+    await workflowCallbacks().sendTaskSuccess(taskToken, {
+      resultId: result.id,
+      version: result.version,
+      reportStatus: result.report_status,
+    });
   } catch (error) {
     if (!(error instanceof TaskTokenGoneError)) throw error;
     log.warn('lab order task token gone; notifying directly', { orderId: order.id });
@@ -108,7 +131,14 @@ export async function notifyResult(db: Db, resultId: string): Promise<boolean> {
   if (!claimed) return false;
   if (!claimed.email) return true;
   try {
-    await sendEmail(db, labNoticeEmail('lab_result_available', { to: claimed.email, accountId: claimed.account_id, orderId: claimed.order_id }));
+    await sendEmail(
+      db,
+      labNoticeEmail('lab_result_available', {
+        to: claimed.email,
+        accountId: claimed.account_id,
+        orderId: claimed.order_id,
+      }),
+    );
   } catch (error) {
     // The claim is its own statement: giving it back lets a retry (the workflow's task) send the notice.
     await repo.releaseResultNotification(db, resultId);

@@ -21,7 +21,13 @@ export const LAB_RESULT_TIMEOUT_SECONDS = 30 * 24 * 3600;
 export const WAIT_FOR_TASK_TOKEN = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
 
 const RETRY_TRANSIENT = {
-  ErrorEquals: ['States.TaskFailed', 'Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'],
+  ErrorEquals: [
+    'States.TaskFailed',
+    'Lambda.ServiceException',
+    'Lambda.AWSLambdaException',
+    'Lambda.SdkClientException',
+    'Lambda.TooManyRequestsException',
+  ],
   IntervalSeconds: 10,
   MaxAttempts: 5,
   BackoffRate: 2,
@@ -35,7 +41,8 @@ export function labOrderDefinition(taskFunctionArn: string) {
     Retry: [RETRY_TRANSIENT],
   });
   return {
-    Comment: 'Lab order: submit to the lab, wait for the signed result callback (or time out as overdue), notify the clinician',
+    Comment:
+      'Lab order: submit to the lab, wait for the signed result callback (or time out as overdue), notify the clinician',
     StartAt: 'SubmitOrder',
     States: {
       SubmitOrder: {
@@ -64,7 +71,11 @@ export function labOrderDefinition(taskFunctionArn: string) {
         Catch: [{ ErrorEquals: ['States.Timeout'], ResultPath: '$.timeout', Next: 'MarkOverdue' }],
         Next: 'ResultReceived',
       },
-      ResultReceived: { ...task('result_received', { 'resultId.$': '$.result.resultId' }), ResultPath: '$.notification', End: true },
+      ResultReceived: {
+        ...task('result_received', { 'resultId.$': '$.result.resultId' }),
+        ResultPath: '$.notification',
+        End: true,
+      },
       MarkOverdue: { ...task('mark_overdue'), ResultPath: '$.overdue', End: true },
       NotSubmitted: { Type: 'Succeed' },
       SubmissionFailed: { ...task('submission_failed'), ResultPath: '$.failure', Next: 'Failed' },

@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Selectable } from 'kysely';
 import { auditInsertFor, writeWithAudit, type AuditFor } from '../core/audit.ts';
 import type { Db } from '../core/db.ts';
-import type { LabOrderStatus, LabOrdersTable, LabReportStatus, LabResultStatus, LabResultsTable } from '../core/database.ts';
+import type {
+  LabOrderStatus,
+  LabOrdersTable,
+  LabReportStatus,
+  LabResultStatus,
+  LabResultsTable,
+} from '../core/database.ts';
 import { asJson, asUuid, dbNow, instantText, keysetAfter } from '../core/sql.ts';
 
 export type LabOrderRow = Selectable<LabOrdersTable>;
@@ -15,7 +21,10 @@ export type LabResultRow = Selectable<LabResultsTable>;
 /** Sort key of the catalogue: lab, then test type (byte order, so the keyset comparison matches the sort). */
 const catalogueKey = sql<string>`(t.lab_id || '/' || t.test_type) collate "C"`;
 
-export async function listLabTests(db: Db, filter: { labId?: string; includeInactive: boolean; after?: [string, string]; limit: number }) {
+export async function listLabTests(
+  db: Db,
+  filter: { labId?: string; includeInactive: boolean; after?: [string, string]; limit: number },
+) {
   let query = db
     .selectFrom('lab_tests as t')
     .innerJoin('labs as l', 'l.id', 't.lab_id')
@@ -25,9 +34,15 @@ export async function listLabTests(db: Db, filter: { labId?: string; includeInac
   if (filter.labId) query = query.where('t.lab_id', '=', filter.labId);
   if (filter.after) {
     const [key, id] = filter.after;
-    query = query.where((eb) => eb.or([eb(catalogueKey, '>', key), eb.and([eb(catalogueKey, '=', key), eb('t.id', '>', asUuid(id))])]));
+    query = query.where((eb) =>
+      eb.or([eb(catalogueKey, '>', key), eb.and([eb(catalogueKey, '=', key), eb('t.id', '>', asUuid(id))])]),
+    );
   }
-  return query.orderBy(catalogueKey).orderBy('t.id').limit(filter.limit + 1).execute();
+  return query
+    .orderBy(catalogueKey)
+    .orderBy('t.id')
+    .limit(filter.limit + 1)
+    .execute();
 }
 
 export type LabTestRow = Awaited<ReturnType<typeof listLabTests>>[number];
@@ -56,7 +71,12 @@ function orderableTest(db: Db, labId: string, testType: string) {
 
 /** The genes of a test as catalogued (also for a test withdrawn after the order was placed). */
 export async function labTestGenes(db: Db, labId: string, testType: string): Promise<string[]> {
-  const row = await db.selectFrom('lab_tests').select('genes').where('lab_id', '=', labId).where('test_type', '=', testType).executeTakeFirst();
+  const row = await db
+    .selectFrom('lab_tests')
+    .select('genes')
+    .where('lab_id', '=', labId)
+    .where('test_type', '=', testType)
+    .executeTakeFirst();
   return row?.genes ?? [];
 }
 
@@ -65,17 +85,30 @@ export async function labExists(db: Db, labId: string): Promise<boolean> {
 }
 
 /** Inserts a catalogue test; undefined when the lab already has that test type. */
-export async function insertLabTest(db: Db, values: { labId: string; testType: string; name: string; genes: string[]; isActive: boolean }) {
+export async function insertLabTest(
+  db: Db,
+  values: { labId: string; testType: string; name: string; genes: string[]; isActive: boolean },
+) {
   const row = await db
     .insertInto('lab_tests')
-    .values({ lab_id: values.labId, test_type: values.testType, name: values.name, genes: asJson(values.genes), is_active: values.isActive })
+    .values({
+      lab_id: values.labId,
+      test_type: values.testType,
+      name: values.name,
+      genes: asJson(values.genes),
+      is_active: values.isActive,
+    })
     .onConflict((oc) => oc.columns(['lab_id', 'test_type']).doNothing())
     .returning('id')
     .executeTakeFirst();
   return row?.id;
 }
 
-export async function updateLabTest(db: Db, id: string, values: { name?: string; genes?: string[]; isActive?: boolean }) {
+export async function updateLabTest(
+  db: Db,
+  id: string,
+  values: { name?: string; genes?: string[]; isActive?: boolean },
+) {
   const row = await db
     .updateTable('lab_tests')
     .set({
@@ -100,7 +133,13 @@ export async function updateLabTest(db: Db, id: string, values: { name?: string;
  */
 export async function findOrderingContext(
   db: Db,
-  input: { patientId: string; accountId: string | null; labId: string; testType: string; eligibilityResultId: string | null },
+  input: {
+    patientId: string;
+    accountId: string | null;
+    labId: string;
+    testType: string;
+    eligibilityResultId: string | null;
+  },
 ) {
   const { eligibilityResultId } = input;
   let query = db
@@ -152,7 +191,10 @@ export async function insertOrder(
       eligibility_result_id: values.eligibilityResultId ? asUuid(values.eligibilityResultId) : null,
       lab_id: values.labId,
       test_type: values.testType,
-      insurance_information: values.insuranceInformation === undefined || values.insuranceInformation === null ? null : asJson(values.insuranceInformation),
+      insurance_information:
+        values.insuranceInformation === undefined || values.insuranceInformation === null
+          ? null
+          : asJson(values.insuranceInformation),
       notes: values.notes,
       // Named after the order, so a second start of the same order cannot run two lifecycles.
       execution_name: `lab-order-${id}`,
@@ -168,15 +210,29 @@ const latestResultStatus = sql<LabResultStatus | null>`(select r.status from lab
 
 export type LabOrderListRow = LabOrderRow & { result_status: LabResultStatus | null; cursor_ordered_at: string };
 
-export async function findOrder(db: Db, id: string, accountId: string | null): Promise<(LabOrderRow & { result_status: LabResultStatus | null }) | undefined> {
-  let query = db.selectFrom('lab_orders as lo').selectAll('lo').select(latestResultStatus.as('result_status')).where('lo.id', '=', asUuid(id));
+export async function findOrder(
+  db: Db,
+  id: string,
+  accountId: string | null,
+): Promise<(LabOrderRow & { result_status: LabResultStatus | null }) | undefined> {
+  let query = db
+    .selectFrom('lab_orders as lo')
+    .selectAll('lo')
+    .select(latestResultStatus.as('result_status'))
+    .where('lo.id', '=', asUuid(id));
   if (accountId) query = query.where('lo.account_id', '=', asUuid(accountId));
   return query.executeTakeFirst();
 }
 
 export async function listOrders(
   db: Db,
-  filter: { accountId: string | null; patientId?: string; status?: LabOrderStatus; after?: [string, string]; limit: number },
+  filter: {
+    accountId: string | null;
+    patientId?: string;
+    status?: LabOrderStatus;
+    after?: [string, string];
+    limit: number;
+  },
 ): Promise<LabOrderListRow[]> {
   let query = db
     .selectFrom('lab_orders as lo')
@@ -186,30 +242,57 @@ export async function listOrders(
   if (filter.patientId) query = query.where('lo.patient_id', '=', asUuid(filter.patientId));
   if (filter.status) query = query.where('lo.status', '=', filter.status);
   if (filter.after) query = query.where(keysetAfter(['lo.ordered_at', 'lo.id'], filter.after, 'desc', 'instant'));
-  return query.orderBy('lo.ordered_at', 'desc').orderBy('lo.id', 'desc').limit(filter.limit + 1).execute();
+  return query
+    .orderBy('lo.ordered_at', 'desc')
+    .orderBy('lo.id', 'desc')
+    .limit(filter.limit + 1)
+    .execute();
 }
 
 /**
  * The schema document's "Lab Test Order Status" query, made pageable and one row per order: the order with its
  * patient and the status of its latest result version.
  */
-export async function labOrdersDashboard(db: Db, filter: { accountId: string | null; status?: LabOrderStatus; after?: [string, string]; limit: number }) {
+export async function labOrdersDashboard(
+  db: Db,
+  filter: { accountId: string | null; status?: LabOrderStatus; after?: [string, string]; limit: number },
+) {
   let query = db
     .selectFrom('lab_orders as lo')
     .innerJoin('patients as p', 'p.id', 'lo.patient_id')
-    .select(['lo.id', 'lo.account_id', 'lo.patient_id', 'p.first_name', 'p.last_name', 'lo.lab_id', 'lo.test_type', 'lo.status', 'lo.ordered_at', 'lo.overdue_at'])
+    .select([
+      'lo.id',
+      'lo.account_id',
+      'lo.patient_id',
+      'p.first_name',
+      'p.last_name',
+      'lo.lab_id',
+      'lo.test_type',
+      'lo.status',
+      'lo.ordered_at',
+      'lo.overdue_at',
+    ])
     .select([latestResultStatus.as('result_status'), instantText('lo.ordered_at').as('cursor_ordered_at')]);
   if (filter.accountId) query = query.where('lo.account_id', '=', asUuid(filter.accountId));
   if (filter.status) query = query.where('lo.status', '=', filter.status);
   if (filter.after) query = query.where(keysetAfter(['lo.ordered_at', 'lo.id'], filter.after, 'desc', 'instant'));
-  return query.orderBy('lo.ordered_at', 'desc').orderBy('lo.id', 'desc').limit(filter.limit + 1).execute();
+  return query
+    .orderBy('lo.ordered_at', 'desc')
+    .orderBy('lo.id', 'desc')
+    .limit(filter.limit + 1)
+    .execute();
 }
 
 /** Submission step: only an order still `ordered` (or re-submitted while `processing`) takes the lab's id. */
 export async function markSubmitted(db: Db, id: string, externalOrderId: string): Promise<LabOrderRow | undefined> {
   return db
     .updateTable('lab_orders')
-    .set({ status: 'processing', external_order_id: externalOrderId, submitted_at: sql`coalesce(submitted_at, now())`, updated_at: dbNow() })
+    .set({
+      status: 'processing',
+      external_order_id: externalOrderId,
+      submitted_at: sql`coalesce(submitted_at, now())`,
+      updated_at: dbNow(),
+    })
     .where('id', '=', asUuid(id))
     .where('status', 'in', ['ordered', 'processing'])
     .returningAll()
@@ -260,11 +343,22 @@ export async function cancelOrder(db: Db, id: string, audit: AuditFor): Promise<
 // ---------------------------------------------------------------------------------------------------------------
 
 export async function listResults(db: Db, orderId: string): Promise<LabResultRow[]> {
-  return db.selectFrom('lab_results').selectAll().where('order_id', '=', asUuid(orderId)).orderBy('version', 'desc').execute();
+  return db
+    .selectFrom('lab_results')
+    .selectAll()
+    .where('order_id', '=', asUuid(orderId))
+    .orderBy('version', 'desc')
+    .execute();
 }
 
 export async function latestResult(db: Db, orderId: string): Promise<LabResultRow | undefined> {
-  return db.selectFrom('lab_results').selectAll().where('order_id', '=', asUuid(orderId)).orderBy('version', 'desc').limit(1).executeTakeFirst();
+  return db
+    .selectFrom('lab_results')
+    .selectAll()
+    .where('order_id', '=', asUuid(orderId))
+    .orderBy('version', 'desc')
+    .limit(1)
+    .executeTakeFirst();
 }
 
 /** A result with its order's tenant, ordering clinician and patient, for scoping and audit. */
@@ -280,10 +374,21 @@ export async function findResult(db: Db, id: string, accountId: string | null) {
 }
 
 /** Reviews an available result and writes its audit row in one statement; undefined (and no audit row) when it is no longer available. */
-export async function reviewResult(db: Db, id: string, review: { reviewerId: string; clinicalSignificance: string; notes: string | null }, audit: AuditFor) {
+export async function reviewResult(
+  db: Db,
+  id: string,
+  review: { reviewerId: string; clinicalSignificance: string; notes: string | null },
+  audit: AuditFor,
+) {
   const update = db
     .updateTable('lab_results')
-    .set({ status: 'reviewed', reviewed_at: dbNow(), reviewer_id: asUuid(review.reviewerId), clinical_significance: review.clinicalSignificance, notes: review.notes })
+    .set({
+      status: 'reviewed',
+      reviewed_at: dbNow(),
+      reviewer_id: asUuid(review.reviewerId),
+      clinical_significance: review.clinicalSignificance,
+      notes: review.notes,
+    })
     .where('id', '=', asUuid(id))
     .where('status', '=', 'available')
     .returningAll();
@@ -297,7 +402,12 @@ export async function reviewResult(db: Db, id: string, review: { reviewerId: str
 export async function claimResultNotification(db: Db, resultId: string) {
   return db
     .with('claimed', (db) =>
-      db.updateTable('lab_results').set({ notified_at: dbNow() }).where('id', '=', asUuid(resultId)).where('notified_at', 'is', null).returning('order_id'),
+      db
+        .updateTable('lab_results')
+        .set({ notified_at: dbNow() })
+        .where('id', '=', asUuid(resultId))
+        .where('notified_at', 'is', null)
+        .returning('order_id'),
     )
     .selectFrom('claimed')
     .innerJoin('lab_orders as lo', 'lo.id', 'claimed.order_id')
@@ -361,9 +471,13 @@ export interface StoredDelivery {
  * a unique violation (version or webhook id), and the caller runs it again.
  */
 export async function storeResultDelivery(db: Db, delivery: ResultDelivery): Promise<StoredDelivery> {
-  const externalMatches = delivery.externalOrderId ? sql`and (o.external_order_id is null or o.external_order_id = ${delivery.externalOrderId})` : sql``;
+  const externalMatches = delivery.externalOrderId
+    ? sql`and (o.external_order_id is null or o.external_order_id = ${delivery.externalOrderId})`
+    : sql``;
   const amends = delivery.reportStatus === 'amended' || delivery.reportStatus === 'corrected';
-  const finalGuard = amends ? sql`` : sql`and (latest.report_status is null or latest.report_status not in (${sql.join(FINAL_REPORTS.map((s) => sql.lit(s)))}))`;
+  const finalGuard = amends
+    ? sql``
+    : sql`and (latest.report_status is null or latest.report_status not in (${sql.join(FINAL_REPORTS.map((s) => sql.lit(s)))}))`;
   const completes =
     delivery.reportStatus === 'preliminary'
       ? sql``
@@ -372,7 +486,12 @@ export async function storeResultDelivery(db: Db, delivery: ResultDelivery): Pro
           where id in (select order_id from result) and status in ('ordered', 'processing')
           returning id
         )`;
-  const audit: AuditFor = { ...delivery.audit, resourceIdColumn: 'id', patientIdColumn: 'patient_id', accountIdColumn: 'account_id' };
+  const audit: AuditFor = {
+    ...delivery.audit,
+    resourceIdColumn: 'id',
+    patientIdColumn: 'patient_id',
+    accountIdColumn: 'account_id',
+  };
   const { rows } = await sql<StoredDelivery>`
     with o as (
       select id, account_id, patient_id, external_order_id, task_token from lab_orders

@@ -3,7 +3,8 @@ import { isoDate, name, pagination, text, uuid } from '../core/http/schemas.ts';
 
 /** A gene symbol as HGNC writes it (`BRCA1`, `HLA-A`, `C11orf65`). */
 export const geneSymbol = v.pipe(v.string(), v.regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,19}$/, 'must be a gene symbol'));
-const slug = (what: string) => v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9-]{0,99}$/, `${what} must be lower-case letters, digits and hyphens`));
+const slug = (what: string) =>
+  v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9-]{0,99}$/, `${what} must be lower-case letters, digits and hyphens`));
 export const labId = slug('labId');
 export const testType = slug('testType');
 
@@ -48,7 +49,10 @@ export const updateLabTestBody = v.pipe(
     genes: v.optional(genes),
     isActive: v.optional(v.boolean()),
   }),
-  v.check((b) => b.name !== undefined || b.genes !== undefined || b.isActive !== undefined, 'give at least one of name, genes, isActive'),
+  v.check(
+    (b) => b.name !== undefined || b.genes !== undefined || b.isActive !== undefined,
+    'give at least one of name, genes, isActive',
+  ),
 );
 
 export const labTestParams = v.strictObject({ labTestId: uuid('labTestId') });
@@ -57,7 +61,11 @@ export const labTestParams = v.strictObject({ labTestId: uuid('labTestId') });
 // Orders
 // ---------------------------------------------------------------------------------------------------------------
 
-const memberNumber = v.pipe(v.string(), v.trim(), v.regex(/^[A-Za-z0-9][A-Za-z0-9 -]{0,49}$/, 'must be 1–50 letters, digits, spaces or hyphens'));
+const memberNumber = v.pipe(
+  v.string(),
+  v.trim(),
+  v.regex(/^[A-Za-z0-9][A-Za-z0-9 -]{0,49}$/, 'must be 1–50 letters, digits, spaces or hyphens'),
+);
 
 /**
  * Billing details sent to the lab: the payer, the member and group numbers from the insurance card, and the
@@ -70,13 +78,19 @@ export const insuranceInformation = v.strictObject({
   groupNumber: v.optional(memberNumber),
   policyHolder: v.pipe(
     v.strictObject({
-      relationship: v.picklist(['self', 'spouse', 'parent', 'child', 'other'], 'must be self, spouse, parent, child or other'),
+      relationship: v.picklist(
+        ['self', 'spouse', 'parent', 'child', 'other'],
+        'must be self, spouse, parent, child or other',
+      ),
       firstName: v.optional(name),
       lastName: v.optional(name),
       dateOfBirth: v.optional(isoDate),
     }),
     v.forward(
-      v.check((h) => h.relationship === 'self' || (h.firstName !== undefined && h.lastName !== undefined), 'firstName and lastName are required unless the patient is the policy holder'),
+      v.check(
+        (h) => h.relationship === 'self' || (h.firstName !== undefined && h.lastName !== undefined),
+        'firstName and lastName are required unless the patient is the policy holder',
+      ),
       ['firstName'],
     ),
   ),

@@ -31,10 +31,22 @@ export function seesResults(actor: StaffActor): boolean {
 // ---------------------------------------------------------------------------------------------------------------
 
 function toLabTestDto(row: repo.LabTestRow) {
-  return { id: row.id, labId: row.lab_id, labName: row.lab_name, testType: row.test_type, name: row.name, genes: row.genes, isActive: row.is_active };
+  return {
+    id: row.id,
+    labId: row.lab_id,
+    labName: row.lab_name,
+    testType: row.test_type,
+    name: row.name,
+    genes: row.genes,
+    isActive: row.is_active,
+  };
 }
 
-export async function listLabTests(db: Db, actor: StaffActor, query: { limit: number; cursor?: string; labId?: string; includeInactive?: 'true' | 'false' }) {
+export async function listLabTests(
+  db: Db,
+  actor: StaffActor,
+  query: { limit: number; cursor?: string; labId?: string; includeInactive?: 'true' | 'false' },
+) {
   const rows = await repo.listLabTests(db, {
     labId: query.labId,
     includeInactive: actor.role === 'super_admin' && query.includeInactive === 'true',
@@ -44,14 +56,22 @@ export async function listLabTests(db: Db, actor: StaffActor, query: { limit: nu
   return toPage(rows, query.limit, (r) => [r.sort_key, r.id], toLabTestDto);
 }
 
-export async function createLabTest(db: Db, input: { labId: string; testType: string; name: string; genes: string[]; isActive: boolean }) {
-  if (!(await repo.labExists(db, input.labId))) throw unprocessable('Unknown lab', [{ field: 'body.labId', message: 'must be a lab of the catalogue' }]);
+export async function createLabTest(
+  db: Db,
+  input: { labId: string; testType: string; name: string; genes: string[]; isActive: boolean },
+) {
+  if (!(await repo.labExists(db, input.labId)))
+    throw unprocessable('Unknown lab', [{ field: 'body.labId', message: 'must be a lab of the catalogue' }]);
   const id = await repo.insertLabTest(db, input);
   if (!id) throw conflict('The lab already has a test of this type');
   return toLabTestDto((await repo.findLabTest(db, id)) as repo.LabTestRow);
 }
 
-export async function updateLabTest(db: Db, id: string, input: { name?: string; genes?: string[]; isActive?: boolean }) {
+export async function updateLabTest(
+  db: Db,
+  id: string,
+  input: { name?: string; genes?: string[]; isActive?: boolean },
+) {
   const updated = await repo.updateLabTest(db, id, input);
   if (!updated) throw notFound('Lab test');
   return toLabTestDto((await repo.findLabTest(db, id)) as repo.LabTestRow);
@@ -108,7 +128,11 @@ export function toLabResultDto(row: repo.LabResultRow, full: boolean) {
   };
 }
 
-const resultAudit = (action: string, row: { id: string }, order: { patient_id: string; account_id: string }): AuditEntry => ({
+const resultAudit = (
+  action: string,
+  row: { id: string },
+  order: { patient_id: string; account_id: string },
+): AuditEntry => ({
   action,
   resourceType: 'lab_result',
   resourceId: row.id,
@@ -127,9 +151,14 @@ export async function createOrder(db: Db, context: StaffContext, input: CreateLa
   });
   if (!patient) throw notFound('Patient');
   if (patient.status === 'archived') throw conflict('The patient is archived');
-  if (!patient.test_orderable) throw unprocessable('Unknown test', [{ field: 'body.testType', message: 'must be an active test of the lab in the catalogue' }]);
+  if (!patient.test_orderable)
+    throw unprocessable('Unknown test', [
+      { field: 'body.testType', message: 'must be an active test of the lab in the catalogue' },
+    ]);
   if (!patient.eligibility_of_patient) {
-    throw unprocessable('Unknown eligibility result', [{ field: 'body.eligibilityResultId', message: 'must be an eligibility result of this patient' }]);
+    throw unprocessable('Unknown eligibility result', [
+      { field: 'body.eligibilityResultId', message: 'must be an eligibility result of this patient' },
+    ]);
   }
   const row = await repo.insertOrder(
     db,
@@ -143,7 +172,16 @@ export async function createOrder(db: Db, context: StaffContext, input: CreateLa
       insuranceInformation: input.insuranceInformation ?? null,
       notes: input.notes ?? null,
     },
-    { context, entry: { action: 'lab_order.create', resourceType: 'lab_order', patientId: patient.id, accountId: patient.account_id }, resourceIdColumn: 'id' },
+    {
+      context,
+      entry: {
+        action: 'lab_order.create',
+        resourceType: 'lab_order',
+        patientId: patient.id,
+        accountId: patient.account_id,
+      },
+      resourceIdColumn: 'id',
+    },
   );
   try {
     await startWorkflow(LAB_ORDER_WORKFLOW, row.execution_name as string, { orderId: row.id });
@@ -164,7 +202,15 @@ export async function listOrders(db: Db, context: StaffContext, query: ListLabOr
     limit: query.limit,
   });
   const full = seesResults(context.actor);
-  return auditedPage(db, context, rows, query.limit, (r) => orderAudit('lab_order.list', r), (r) => [r.cursor_ordered_at, r.id], (r) => toLabOrderDto(r, full));
+  return auditedPage(
+    db,
+    context,
+    rows,
+    query.limit,
+    (r) => orderAudit('lab_order.list', r),
+    (r) => [r.cursor_ordered_at, r.id],
+    (r) => toLabOrderDto(r, full),
+  );
 }
 
 async function requireOrder(db: Db, actor: StaffActor, id: string) {
@@ -194,17 +240,30 @@ export async function cancelOrder(db: Db, context: StaffContext, id: string) {
   if (cancelled.execution_name) {
     await workflowCallbacks()
       .stopExecution(LAB_ORDER_WORKFLOW, cancelled.execution_name, 'Order cancelled')
-      .catch((error: unknown) => log.error('lab order execution not stopped', { orderId: id, errorName: (error as Error).name }));
+      .catch((error: unknown) =>
+        log.error('lab order execution not stopped', { orderId: id, errorName: (error as Error).name }),
+      );
   }
   if (existing.status === 'processing') {
     await adapterFor(cancelled.lab_id)
       .cancel({ orderId: cancelled.id, labId: cancelled.lab_id, externalOrderId: cancelled.external_order_id })
-      .catch((error: unknown) => log.error('lab did not confirm the cancellation', { orderId: id, labId: cancelled.lab_id, errorName: (error as Error).name }));
+      .catch((error: unknown) =>
+        log.error('lab did not confirm the cancellation', {
+          orderId: id,
+          labId: cancelled.lab_id,
+          errorName: (error as Error).name,
+        }),
+      );
   }
   return toLabOrderDto({ ...cancelled, result_status: existing.result_status }, true);
 }
 
-export async function reviewResult(db: Db, context: StaffContext, resultId: string, input: { clinicalSignificance: string; notes?: string }) {
+export async function reviewResult(
+  db: Db,
+  context: StaffContext,
+  resultId: string,
+  input: { clinicalSignificance: string; notes?: string },
+) {
   const existing = await repo.findResult(db, resultId, tenantScope(context.actor));
   if (!existing) throw notFound('Lab result');
   if (existing.status === 'reviewed') throw conflict('The result has already been reviewed');
@@ -219,23 +278,35 @@ export async function reviewResult(db: Db, context: StaffContext, resultId: stri
   return toLabResultDto(row, true);
 }
 
-export async function labOrdersDashboard(db: Db, context: StaffContext, query: { limit: number; cursor?: string; status?: repo.LabOrderRow['status']; accountId?: string }) {
+export async function labOrdersDashboard(
+  db: Db,
+  context: StaffContext,
+  query: { limit: number; cursor?: string; status?: repo.LabOrderRow['status']; accountId?: string },
+) {
   const rows = await repo.labOrdersDashboard(db, {
     accountId: tenantScope(context.actor) ?? query.accountId ?? null,
     status: query.status,
     after: decodeCursor(query.cursor, 'instant') as [string, string] | undefined,
     limit: query.limit,
   });
-  return auditedPage(db, context, rows, query.limit, (r) => orderAudit('lab_order.list', r), (r) => [r.cursor_ordered_at, r.id], (r) => ({
-    id: r.id,
-    patientId: r.patient_id,
-    firstName: r.first_name,
-    lastName: r.last_name,
-    labId: r.lab_id,
-    testType: r.test_type,
-    status: r.status,
-    orderedAt: isoInstant(r.ordered_at) as string,
-    overdue: r.overdue_at !== null && r.status === 'processing',
-    resultStatus: r.result_status,
-  }));
+  return auditedPage(
+    db,
+    context,
+    rows,
+    query.limit,
+    (r) => orderAudit('lab_order.list', r),
+    (r) => [r.cursor_ordered_at, r.id],
+    (r) => ({
+      id: r.id,
+      patientId: r.patient_id,
+      firstName: r.first_name,
+      lastName: r.last_name,
+      labId: r.lab_id,
+      testType: r.test_type,
+      status: r.status,
+      orderedAt: isoInstant(r.ordered_at) as string,
+      overdue: r.overdue_at !== null && r.status === 'processing',
+      resultStatus: r.result_status,
+    }),
+  );
 }

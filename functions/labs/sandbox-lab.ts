@@ -20,7 +20,11 @@ const SANDBOX_PDF = Buffer.from(
     '4 0 obj<</Length 44>>stream\nBT /F1 18 Tf 72 720 Td (Sandbox report) Tj ET\nendstream endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n',
 ).toString('base64');
 
-export function sandboxResultPayload(order: { id: string; external_order_id: string | null }, input: SandboxCompleteInput, now = new Date()): LabResultWebhook {
+export function sandboxResultPayload(
+  order: { id: string; external_order_id: string | null },
+  input: SandboxCompleteInput,
+  now = new Date(),
+): LabResultWebhook {
   return {
     type: 'lab_result.reported',
     timestamp: now.toISOString(),
@@ -38,7 +42,12 @@ export function sandboxResultPayload(order: { id: string; external_order_id: str
 }
 
 /** Signs a body like the lab does: Standard Webhooks headers for the lab's current (first) secret. */
-export async function signedDelivery(labId: string, body: string, webhookId = `msg_${randomUUID()}`, timestamp = Math.floor(Date.now() / 1000)) {
+export async function signedDelivery(
+  labId: string,
+  body: string,
+  webhookId = `msg_${randomUUID()}`,
+  timestamp = Math.floor(Date.now() / 1000),
+) {
   const [secret] = await labSecrets(labId);
   if (!secret) throw notFound('Lab');
   return {
@@ -52,13 +61,20 @@ export async function signedDelivery(labId: string, body: string, webhookId = `m
   };
 }
 
-export async function completeSandboxOrder(db: Db, input: { labId: string; orderId: string; webhookBaseUrl: string; options: SandboxCompleteInput }) {
+export async function completeSandboxOrder(
+  db: Db,
+  input: { labId: string; orderId: string; webhookBaseUrl: string; options: SandboxCompleteInput },
+) {
   const order = await repo.findOrder(db, input.orderId, null);
   if (!order || order.lab_id !== input.labId) throw notFound('Lab order');
   if (!order.external_order_id) throw conflict('The lab has not received this order yet');
   const body = JSON.stringify(sandboxResultPayload(order, input.options));
   const { webhookId, headers } = await signedDelivery(input.labId, body, input.options.webhookId);
-  const response = await fetch(`${input.webhookBaseUrl}/webhooks/labs/${encodeURIComponent(input.labId)}`, { method: 'POST', headers, body });
+  const response = await fetch(`${input.webhookBaseUrl}/webhooks/labs/${encodeURIComponent(input.labId)}`, {
+    method: 'POST',
+    headers,
+    body,
+  });
   const responseText = await response.text();
   let responseBody: unknown = responseText;
   try {

@@ -46,7 +46,9 @@ export function executionArn(stateMachineArn: string, executionName: string): st
 
 const stepFunctions: WorkflowCallbacks = {
   async sendTaskSuccess(taskToken, output) {
-    await client().send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) })).catch(rethrow);
+    await client()
+      .send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }))
+      .catch(rethrow);
   },
   async sendTaskFailure(taskToken, error, cause) {
     await client().send(new SendTaskFailureCommand({ taskToken, error, cause })).catch(rethrow);
@@ -55,7 +57,9 @@ const stepFunctions: WorkflowCallbacks = {
     const stateMachineArn = optionalConfig(workflowArnEnvName(workflow));
     if (!stateMachineArn) throw new Error(`${workflowArnEnvName(workflow)} is not configured`);
     try {
-      await client().send(new StopExecutionCommand({ executionArn: executionArn(stateMachineArn, executionName), cause }));
+      await client().send(
+        new StopExecutionCommand({ executionArn: executionArn(stateMachineArn, executionName), cause }),
+      );
     } catch (error) {
       if ((error as { name?: unknown })?.name !== 'ExecutionDoesNotExist') throw error;
     }

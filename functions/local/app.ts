@@ -39,14 +39,29 @@ async function loadAreaHandler(area: string): Promise<AreaHandler> {
  * Everything local mode needs besides the database: the local identity provider, the session-token
  * key, and the gateway in front of the same handlers Lambda runs. Used by `npm start` and by tests.
  */
-export async function startLocalApp(options: { db: Db; port?: number; host?: string; keyDir?: string; workflowWaitOverrideMs?: number }): Promise<LocalApp> {
+export async function startLocalApp(options: {
+  db: Db;
+  port?: number;
+  host?: string;
+  keyDir?: string;
+  workflowWaitOverrideMs?: number;
+}): Promise<LocalApp> {
   useDb(options.db);
   const workflowRunner = createLocalWorkflowRunner({ waitOverrideMs: options.workflowWaitOverrideMs });
   useWorkflowStarter(workflowRunner.starter);
-  const identityProvider = new LocalIdentityProvider(options.keyDir ? join(options.keyDir, 'local-idp.pem') : undefined);
+  const identityProvider = new LocalIdentityProvider(
+    options.keyDir ? join(options.keyDir, 'local-idp.pem') : undefined,
+  );
   localServices.identityProvider = identityProvider;
-  const sessionKey = loadOrCreateRsaKey('genascope-local-session', options.keyDir ? join(options.keyDir, 'session-key.pem') : undefined);
-  useSessionKeyProvider(async () => ({ kid: sessionKey.kid, publicJwk: sessionKey.publicJwk, sign: localRs256Signer(sessionKey.privateKey) }));
+  const sessionKey = loadOrCreateRsaKey(
+    'genascope-local-session',
+    options.keyDir ? join(options.keyDir, 'session-key.pem') : undefined,
+  );
+  useSessionKeyProvider(async () => ({
+    kid: sessionKey.kid,
+    publicJwk: sessionKey.publicJwk,
+    sign: localRs256Signer(sessionKey.privateKey),
+  }));
   const server = createGateway(routes, loadAreaHandler);
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

@@ -12,7 +12,9 @@ export function dataDir(): string {
 }
 
 /** The local database: `DATABASE_URL` if set, else an embedded PostgreSQL kept under the data folder. */
-export async function openLocalDatabase(options: { port?: number } = {}): Promise<{ db: Db; url: string; postgres?: RunningPostgres }> {
+export async function openLocalDatabase(
+  options: { port?: number } = {},
+): Promise<{ db: Db; url: string; postgres?: RunningPostgres }> {
   const url = process.env.DATABASE_URL;
   if (url) return { db: new Kysely<Database>({ dialect: await postgresDialect(url) }), url };
   const postgres = await startEmbeddedPostgres({ dataDir: dataDir(), port: options.port ?? 54329, persistent: true });

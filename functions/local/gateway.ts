@@ -62,15 +62,29 @@ function send(res: ServerResponse, status: number, headers: Record<string, strin
   res.end(body);
 }
 
-function problem(res: ServerResponse, status: number, title: string, detail: string, extra: Record<string, string> = {}): void {
-  send(res, status, { 'content-type': 'application/problem+json', ...extra }, JSON.stringify({ type: 'about:blank', title, status, detail }));
+function problem(
+  res: ServerResponse,
+  status: number,
+  title: string,
+  detail: string,
+  extra: Record<string, string> = {},
+): void {
+  send(
+    res,
+    status,
+    { 'content-type': 'application/problem+json', ...extra },
+    JSON.stringify({ type: 'about:blank', title, status, detail }),
+  );
 }
 
 /**
  * Plays API Gateway for local mode and tests: matches the same route table the CDK stack deploys,
  * builds REST (v1) proxy events and calls the same area handlers.
  */
-export function createGateway(routes: readonly RouteDef[], loadHandler: (area: string) => Promise<AreaHandler>): Server {
+export function createGateway(
+  routes: readonly RouteDef[],
+  loadHandler: (area: string) => Promise<AreaHandler>,
+): Server {
   // Literal segments win over parameters, as in API Gateway: `/v1/patients/import` before `/v1/patients/{patientId}`.
   const compiled = routes.map(compile).sort((a, b) => a.names.length - b.names.length);
   return createServer(async (req, res) => {
@@ -145,7 +159,14 @@ export function createGateway(routes: readonly RouteDef[], loadHandler: (area: s
       send(res, response.statusCode, outHeaders, response.body ?? '');
     } catch (error) {
       // Handlers turn their own errors into problems; reaching here is a gateway fault (like a 502 in AWS).
-      console.error(JSON.stringify({ level: 'error', message: 'local gateway error', requestId, errorName: (error as Error)?.name }));
+      console.error(
+        JSON.stringify({
+          level: 'error',
+          message: 'local gateway error',
+          requestId,
+          errorName: (error as Error)?.name,
+        }),
+      );
       if (!res.headersSent) problem(res, 502, 'Bad Gateway', 'The handler failed');
     }
   });

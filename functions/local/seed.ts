@@ -29,7 +29,9 @@ export const SUPER_ADMIN_EMAIL = 'superadmin@genascope.test';
 export function seededEmails(): { email: string; role: UserRole; clinic: string | null }[] {
   return [
     { email: SUPER_ADMIN_EMAIL, role: 'super_admin', clinic: null },
-    ...SEED_CLINICS.flatMap((clinic) => STAFF.map((s) => ({ email: `${s.local}@${clinic.domain}`, role: s.role, clinic: clinic.name }))),
+    ...SEED_CLINICS.flatMap((clinic) =>
+      STAFF.map((s) => ({ email: `${s.local}@${clinic.domain}`, role: s.role, clinic: clinic.name })),
+    ),
   ];
 }
 
@@ -44,7 +46,10 @@ async function ensureAccount(db: Db, name: string): Promise<string> {
   return created.id;
 }
 
-async function ensureUser(db: Db, user: { email: string; role: UserRole; firstName: string; lastName: string; accountId: string | null }): Promise<string> {
+async function ensureUser(
+  db: Db,
+  user: { email: string; role: UserRole; firstName: string; lastName: string; accountId: string | null },
+): Promise<string> {
   const row = await db
     .insertInto('users')
     .values({
@@ -69,13 +74,25 @@ export interface SeedResult {
 export async function seedDemoData(db: Db): Promise<SeedResult> {
   await syncReferenceData(db);
   const result: SeedResult = { accounts: {}, users: {} };
-  result.users[SUPER_ADMIN_EMAIL] = await ensureUser(db, { email: SUPER_ADMIN_EMAIL, role: 'super_admin', firstName: 'Sasha', lastName: 'Super', accountId: null });
+  result.users[SUPER_ADMIN_EMAIL] = await ensureUser(db, {
+    email: SUPER_ADMIN_EMAIL,
+    role: 'super_admin',
+    firstName: 'Sasha',
+    lastName: 'Super',
+    accountId: null,
+  });
   for (const clinic of SEED_CLINICS) {
     const accountId = await ensureAccount(db, clinic.name);
     result.accounts[clinic.name] = accountId;
     for (const s of STAFF) {
       const email = `${s.local}@${clinic.domain}`;
-      result.users[email] = await ensureUser(db, { email, role: s.role, firstName: s.firstName, lastName: s.lastName, accountId });
+      result.users[email] = await ensureUser(db, {
+        email,
+        role: s.role,
+        firstName: s.firstName,
+        lastName: s.lastName,
+        accountId,
+      });
     }
     const clinicianId = result.users[`clinician@${clinic.domain}`] as string;
     for (const p of DEMO_PATIENTS) {
@@ -95,6 +112,9 @@ export async function seedDemoData(db: Db): Promise<SeedResult> {
         .execute();
     }
   }
-  await seedAvailability(db, SEED_CLINICS.map((clinic) => result.users[`clinician@${clinic.domain}`] as string));
+  await seedAvailability(
+    db,
+    SEED_CLINICS.map((clinic) => result.users[`clinician@${clinic.domain}`] as string),
+  );
   return result;
 }

@@ -59,7 +59,11 @@ class TaskFailure extends Error {
  * `callbacks.stopExecution` aborts the execution, like StopExecution.
  */
 export function createLocalWorkflowRunner(
-  options: { waitOverrideMs?: number; taskTimeoutOverrides?: Record<string, number>; retryIntervalOverrideMs?: number } = {},
+  options: {
+    waitOverrideMs?: number;
+    taskTimeoutOverrides?: Record<string, number>;
+    retryIntervalOverrideMs?: number;
+  } = {},
 ) {
   const executions: LocalExecution[] = [];
   const waiters = new Map<string, Waiter>();
@@ -98,7 +102,10 @@ export function createLocalWorkflowRunner(
     for (const [name, state] of Object.entries(definition.States)) {
       const override = options.taskTimeoutOverrides?.[name];
       if (state.Type === 'Task' && (override !== undefined || (state.TimeoutSeconds ?? 0) > MAX_TIMER_SECONDS)) {
-        states[name] = { ...state, TimeoutSeconds: Math.min(override ?? (state.TimeoutSeconds as number), MAX_TIMER_SECONDS) };
+        states[name] = {
+          ...state,
+          TimeoutSeconds: Math.min(override ?? (state.TimeoutSeconds as number), MAX_TIMER_SECONDS),
+        };
       } else {
         states[name] = state;
       }
@@ -106,7 +113,12 @@ export function createLocalWorkflowRunner(
     return { ...definition, States: states };
   }
 
-  async function taskHandlers(workflow: WorkflowDef, definition: Definition, executionName: string, context: { Task: { Token: string } }) {
+  async function taskHandlers(
+    workflow: WorkflowDef,
+    definition: Definition,
+    executionName: string,
+    context: { Task: { Token: string } },
+  ) {
     const { handler } = await workflow.loadTask();
     const bindings: Record<string, TaskHandler> = {};
     for (const stateName of workflow.taskStates) {
@@ -116,7 +128,9 @@ export function createLocalWorkflowRunner(
           const token = context.Task.Token;
           // The next entry into a callback state gets a new token, as in Step Functions.
           context.Task.Token = newToken(executionName);
-          const resumed = new Promise<unknown>((resolve, reject) => waiters.set(token, { execution: executionName, resolve, reject }));
+          const resumed = new Promise<unknown>((resolve, reject) =>
+            waiters.set(token, { execution: executionName, resolve, reject }),
+          );
           try {
             await handler((input as { Payload?: unknown }).Payload as never);
           } catch (error) {
@@ -126,7 +140,10 @@ export function createLocalWorkflowRunner(
           return resumed;
         };
       } else if (resource.startsWith(LAMBDA_INVOKE)) {
-        bindings[stateName] = async (input) => ({ StatusCode: 200, Payload: await handler((input as { Payload?: unknown }).Payload as never) });
+        bindings[stateName] = async (input) => ({
+          StatusCode: 200,
+          Payload: await handler((input as { Payload?: unknown }).Payload as never),
+        });
       } else {
         bindings[stateName] = (input) => handler(input as never);
       }
@@ -139,20 +156,41 @@ export function createLocalWorkflowRunner(
     if (!workflow) throw new Error(`Unknown workflow ${name}`);
     const definition = localDefinition(workflow.definition(LOCAL_TASK_ARN(workflow.name)) as Definition);
     const machine = new StateMachine(definition as never, { validationOptions: { checkArn: true } });
-    const stateNames = (type: string) => Object.entries(definition.States).filter(([, state]) => state.Type === type).map(([stateName]) => stateName);
+    const stateNames = (type: string) =>
+      Object.entries(definition.States)
+        .filter(([, state]) => state.Type === type)
+        .map(([stateName]) => stateName);
     const context = { Task: { Token: newToken(executionName) } };
-    const retried = Object.entries(definition.States).filter(([, state]) => Array.isArray(state.Retry)).map(([stateName]) => stateName);
+    const retried = Object.entries(definition.States)
+      .filter(([, state]) => Array.isArray(state.Retry))
+      .map(([stateName]) => stateName);
     const run = machine.run(input as never, {
       overrides: {
         taskResourceLocalHandlers: (await taskHandlers(workflow, definition, executionName, context)) as never,
-        ...(options.waitOverrideMs !== undefined ? { waitTimeOverrides: Object.fromEntries(stateNames('Wait').map((s) => [s, options.waitOverrideMs as number])) } : {}),
-        ...(options.retryIntervalOverrideMs !== undefined ? { retryIntervalOverrides: Object.fromEntries(retried.map((s) => [s, options.retryIntervalOverrideMs as number])) } : {}),
+        ...(options.waitOverrideMs !== undefined
+          ? {
+              waitTimeOverrides: Object.fromEntries(
+                stateNames('Wait').map((s) => [s, options.waitOverrideMs as number]),
+              ),
+            }
+          : {}),
+        ...(options.retryIntervalOverrideMs !== undefined
+          ? {
+              retryIntervalOverrides: Object.fromEntries(
+                retried.map((s) => [s, options.retryIntervalOverrideMs as number]),
+              ),
+            }
+          : {}),
       },
       context: context as never,
       noThrowOnAbort: true,
     });
     const result = run.result.catch((error: unknown) => {
-      rootLogger.error('local workflow failed', { workflow: name, execution: executionName, errorName: (error as Error)?.name });
+      rootLogger.error('local workflow failed', {
+        workflow: name,
+        execution: executionName,
+        errorName: (error as Error)?.name,
+      });
       throw error;
     });
     result.catch(() => {}).finally(() => dropWaiters(executionName));
@@ -165,7 +203,9 @@ export function createLocalWorkflowRunner(
     callbacks,
     /** Task tokens of the callback tasks now waiting, by execution name. */
     waitingTokens(executionName?: string): string[] {
-      return [...waiters].filter(([, w]) => executionName === undefined || w.execution === executionName).map(([token]) => token);
+      return [...waiters]
+        .filter(([, w]) => executionName === undefined || w.execution === executionName)
+        .map(([token]) => token);
     },
     abortAll() {
       for (const execution of executions) execution.abort();

@@ -11,7 +11,8 @@ const operations = defineOperations(patientRoutes, {
     const patient = await service.createPatient(r.db, context(r), r.body);
     return created(patient, `/v1/patients/${patient.id}`);
   },
-  importPatients: async (r) => ok(await service.importPatients(r.db, context(r), { body: r.body, accountId: r.query.accountId })),
+  importPatients: async (r) =>
+    ok(await service.importPatients(r.db, context(r), { body: r.body, accountId: r.query.accountId })),
   getPatient: async (r) => ok(await service.getPatient(r.db, context(r), r.params.patientId)),
   updatePatient: async (r) => ok(await service.updatePatient(r.db, context(r), r.params.patientId, r.body)),
   archivePatient: async (r) => ok(await service.archivePatient(r.db, context(r), r.params.patientId)),

@@ -91,10 +91,18 @@ function insertSkippingKnownKeys(db: Db, rows: PatientValues[]) {
  */
 export async function insertAuditedPatients(db: Db, rows: PatientValues[], audit: AuditFor): Promise<PatientRow[]> {
   if (rows.length === 0) return [];
-  return writeAllWithAudit(db, insertSkippingKnownKeys(db, rows), { ...audit, resourceIdColumn: 'id', patientIdColumn: 'id' });
+  return writeAllWithAudit(db, insertSkippingKnownKeys(db, rows), {
+    ...audit,
+    resourceIdColumn: 'id',
+    patientIdColumn: 'id',
+  });
 }
 
-export async function findByImportKeys(db: Db, accountId: string, keys: string[]): Promise<Pick<PatientRow, 'id' | 'import_key'>[]> {
+export async function findByImportKeys(
+  db: Db,
+  accountId: string,
+  keys: string[],
+): Promise<Pick<PatientRow, 'id' | 'import_key'>[]> {
   if (keys.length === 0) return [];
   return db
     .selectFrom('patients')
@@ -114,8 +122,12 @@ function patientUpdate(db: Db, id: string, accountId: string | null, changes: Pa
       ...(changes.lastName !== undefined ? { last_name: changes.lastName } : {}),
       ...(changes.email !== undefined ? { email: changes.email } : {}),
       ...(changes.phone !== undefined ? { phone: changes.phone } : {}),
-      ...(changes.dateOfBirth !== undefined ? { date_of_birth: changes.dateOfBirth ? asDate(changes.dateOfBirth) : null } : {}),
-      ...(changes.providerId !== undefined ? { provider_id: changes.providerId ? asUuid(changes.providerId) : null } : {}),
+      ...(changes.dateOfBirth !== undefined
+        ? { date_of_birth: changes.dateOfBirth ? asDate(changes.dateOfBirth) : null }
+        : {}),
+      ...(changes.providerId !== undefined
+        ? { provider_id: changes.providerId ? asUuid(changes.providerId) : null }
+        : {}),
       ...(changes.importKey !== undefined ? { import_key: changes.importKey } : {}),
       ...(changes.status !== undefined ? { status: changes.status } : {}),
       updated_at: dbNow(),
@@ -137,7 +149,11 @@ export async function updatePatient(
 }
 
 /** Active clinicians of an account by id or e-mail, to validate `providerId` / `provider_email`. */
-export async function findClinicians(db: Db, accountId: string, by: { ids?: string[]; emails?: string[] }): Promise<{ id: string; email: string }[]> {
+export async function findClinicians(
+  db: Db,
+  accountId: string,
+  by: { ids?: string[]; emails?: string[] },
+): Promise<{ id: string; email: string }[]> {
   const ids = by.ids ?? [];
   const emails = by.emails ?? [];
   if (ids.length === 0 && emails.length === 0) return [];
@@ -148,7 +164,10 @@ export async function findClinicians(db: Db, accountId: string, by: { ids?: stri
     .where('role', '=', 'clinician')
     .where('status', '=', 'active')
     .where((eb) =>
-      eb.or([...(ids.length ? [eb('id', 'in', ids.map(asUuid))] : []), ...(emails.length ? [eb('email', 'in', emails)] : [])]),
+      eb.or([
+        ...(ids.length ? [eb('id', 'in', ids.map(asUuid))] : []),
+        ...(emails.length ? [eb('email', 'in', emails)] : []),
+      ]),
     )
     .execute();
 }
@@ -167,11 +186,13 @@ export interface TimelineRow {
  * Everything that happened to one patient, newest first, in one statement. Each later feature's table
  * is one branch of the union.
  */
-export async function timeline(db: Db, patientId: string, page: { after?: [string, string]; limit: number }): Promise<TimelineRow[]> {
+export async function timeline(
+  db: Db,
+  patientId: string,
+  page: { after?: [string, string]; limit: number },
+): Promise<TimelineRow[]> {
   const pid = asUuid(patientId);
-  const after = page.after
-    ? sql`where (at, id) < (${asTimestamptz(page.after[0])}, ${page.after[1]})`
-    : sql``;
+  const after = page.after ? sql`where (at, id) < (${asTimestamptz(page.after[0])}, ${page.after[1]})` : sql``;
   const result = await sql<TimelineRow>`
     select type, id, at, ${cursorInstant('at')} as cursor_at, status, detail from (
       select 'patient_created' as type, id::text as id, created_at as at, status, null::text as detail from patients where id = ${pid}

@@ -75,7 +75,10 @@ export const importRow = v.strictObject({
 
 export const importQuery = v.strictObject({ accountId: v.optional(uuid('accountId')) });
 export const IMPORT_MAX_ROWS = 5000;
-export const importJsonBody = v.pipe(v.array(v.unknown()), v.maxLength(IMPORT_MAX_ROWS, `must have at most ${IMPORT_MAX_ROWS} rows`));
+export const importJsonBody = v.pipe(
+  v.array(v.unknown()),
+  v.maxLength(IMPORT_MAX_ROWS, `must have at most ${IMPORT_MAX_ROWS} rows`),
+);
 
 export const importReport = v.object({
   summary: v.object({ total: v.number(), created: v.number(), duplicate: v.number(), invalid: v.number() }),
@@ -96,7 +99,11 @@ export const timelineEvent = v.object({
   status: v.nullable(v.string()),
   summary: v.string(),
 });
-export const timeline = v.object({ patientId: v.string(), items: v.array(timelineEvent), nextCursor: v.nullable(v.string()) });
+export const timeline = v.object({
+  patientId: v.string(),
+  items: v.array(timelineEvent),
+  nextCursor: v.nullable(v.string()),
+});
 export const timelineQuery = v.strictObject({ ...pagination });
 
 export type CreatePatientInput = v.InferOutput<typeof createPatientBody>;

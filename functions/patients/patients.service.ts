@@ -6,7 +6,14 @@ import { sqlState, UNIQUE_VIOLATION } from '../core/db-errors.ts';
 import { conflict, notFound, unprocessable } from '../core/errors.ts';
 import { auditedPage, decodeCursor, toPage } from '../core/pagination.ts';
 import { isoDate, isoInstant } from '../core/sql.ts';
-import { CSV_HEADER, emptyToNull, parseCsv, patientIdentityKey, validateRows, type ParsedRow } from './patient-import.ts';
+import {
+  CSV_HEADER,
+  emptyToNull,
+  parseCsv,
+  patientIdentityKey,
+  validateRows,
+  type ParsedRow,
+} from './patient-import.ts';
 import * as repo from './patients.repository.ts';
 import type { CreatePatientInput, ListPatientsQuery, UpdatePatientInput } from './patients.schemas.ts';
 
@@ -39,20 +46,28 @@ const patientAudit = (action: string, row: { id: string; account_id: string }): 
 });
 
 /** The audit entry of patients being created: their ids come from the database (`resourceIdColumn`). */
-const newPatientAudit = (action: string, accountId: string): AuditEntry => ({ action, resourceType: 'patient', accountId });
+const newPatientAudit = (action: string, accountId: string): AuditEntry => ({
+  action,
+  resourceType: 'patient',
+  accountId,
+});
 
 /** The account a new patient joins: the caller's own; a super_admin must name one. */
 function owningAccount(actor: StaffActor, requested: string | undefined, field: string): string {
   const scope = tenantScope(actor);
   if (scope) return scope;
-  if (!requested) throw unprocessable('accountId is required for super_admin', [{ field, message: 'Required for super_admin' }]);
+  if (!requested)
+    throw unprocessable('accountId is required for super_admin', [{ field, message: 'Required for super_admin' }]);
   return requested;
 }
 
 async function checkProvider(db: Db, accountId: string, providerId: string | null | undefined): Promise<void> {
   if (!providerId) return;
   const found = await repo.findClinicians(db, accountId, { ids: [providerId] });
-  if (found.length === 0) throw unprocessable('Unknown provider', [{ field: 'body.providerId', message: 'must be an active clinician of the account' }]);
+  if (found.length === 0)
+    throw unprocessable('Unknown provider', [
+      { field: 'body.providerId', message: 'must be an active clinician of the account' },
+    ]);
 }
 
 /** Loads a patient of the caller's tenant; other tenants' patients answer 404 like unknown ids. */
@@ -72,7 +87,15 @@ export async function listPatients(db: Db, context: StaffContext, query: ListPat
     after: decodeCursor(query.cursor, query.sort === 'lastName' ? 'text' : 'instant'),
     limit: query.limit,
   });
-  return auditedPage(db, context, rows, query.limit, (r) => patientAudit('patient.list', r), (r) => (query.sort === 'lastName' ? [r.last_name, r.id] : [r.cursor_created_at, r.id]), toPatientDto);
+  return auditedPage(
+    db,
+    context,
+    rows,
+    query.limit,
+    (r) => patientAudit('patient.list', r),
+    (r) => (query.sort === 'lastName' ? [r.last_name, r.id] : [r.cursor_created_at, r.id]),
+    toPatientDto,
+  );
 }
 
 export async function createPatient(db: Db, context: StaffContext, input: CreatePatientInput) {
@@ -89,7 +112,8 @@ export async function createPatient(db: Db, context: StaffContext, input: Create
   };
   const audit = { context, entry: newPatientAudit('patient.create', accountId) };
   const [row] = await repo.insertAuditedPatients(db, [{ ...values, importKey: patientIdentityKey(values) }], audit);
-  if (!row) throw conflict('A patient with the same e-mail, last name and date of birth already exists in this account');
+  if (!row)
+    throw conflict('A patient with the same e-mail, last name and date of birth already exists in this account');
   return toPatientDto(row);
 }
 
@@ -110,10 +134,16 @@ export async function updatePatient(db: Db, context: StaffContext, patientId: st
   };
   let row: repo.PatientRow | undefined;
   try {
-    row = await repo.updatePatient(db, patientId, existing.account_id, { ...input, importKey: patientIdentityKey(merged) }, {
-      context,
-      entry: patientAudit('patient.update', existing),
-    });
+    row = await repo.updatePatient(
+      db,
+      patientId,
+      existing.account_id,
+      { ...input, importKey: patientIdentityKey(merged) },
+      {
+        context,
+        entry: patientAudit('patient.update', existing),
+      },
+    );
   } catch (error) {
     if (sqlState(error) === UNIQUE_VIOLATION) {
       throw conflict('Another patient with the same e-mail, last name and date of birth exists in this account');
@@ -139,7 +169,12 @@ export async function archivePatient(db: Db, context: StaffContext, patientId: s
 /** Rows per insert statement of an import. */
 const IMPORT_CHUNK_ROWS = 500;
 
-type ReportRow = { row: number; status: 'created' | 'duplicate' | 'invalid'; patientId?: string; errors?: { field: string; message: string }[] };
+type ReportRow = {
+  row: number;
+  status: 'created' | 'duplicate' | 'invalid';
+  patientId?: string;
+  errors?: { field: string; message: string }[];
+};
 
 /**
  * Imports rows: invalid rows are reported and skipped, valid rows are created unless a patient with the
@@ -150,8 +185,12 @@ export async function importPatients(db: Db, context: StaffContext, input: { bod
   const raw = typeof input.body === 'string' ? parseCsv(input.body) : (input.body as unknown[]);
   const parsed: ParsedRow[] = validateRows(raw, CSV_HEADER.length);
   const valid = parsed.filter((p): p is Extract<ParsedRow, { ok: true }> => p.ok);
-  const providerEmails = [...new Set(valid.map((p) => emptyToNull(p.value.provider_email)).filter((e): e is string => !!e))];
-  const clinicians = new Map((await repo.findClinicians(db, accountId, { emails: providerEmails })).map((c) => [c.email, c.id]));
+  const providerEmails = [
+    ...new Set(valid.map((p) => emptyToNull(p.value.provider_email)).filter((e): e is string => !!e)),
+  ];
+  const clinicians = new Map(
+    (await repo.findClinicians(db, accountId, { emails: providerEmails })).map((c) => [c.email, c.id]),
+  );
 
   const report = new Map<number, ReportRow>();
   const candidates: { row: number; values: repo.PatientValues }[] = [];
@@ -163,7 +202,11 @@ export async function importPatients(db: Db, context: StaffContext, input: { bod
     const providerEmail = emptyToNull(p.value.provider_email);
     const providerId = providerEmail ? clinicians.get(providerEmail) : null;
     if (providerEmail && !providerId) {
-      report.set(p.row, { row: p.row, status: 'invalid', errors: [{ field: 'provider_email', message: 'No active clinician with this e-mail in the account' }] });
+      report.set(p.row, {
+        row: p.row,
+        status: 'invalid',
+        errors: [{ field: 'provider_email', message: 'No active clinician with this e-mail in the account' }],
+      });
       continue;
     }
     const values = {
@@ -193,12 +236,20 @@ export async function importPatients(db: Db, context: StaffContext, input: { bod
   const audit = { context, entry: newPatientAudit('patient.import', accountId) };
   const save = async (trx: Db) => {
     const createdRows: repo.PatientRow[] = [];
-    for (const chunk of chunks) createdRows.push(...(await repo.insertAuditedPatients(trx, chunk.map((c) => c.values), audit)));
+    for (const chunk of chunks)
+      createdRows.push(
+        ...(await repo.insertAuditedPatients(
+          trx,
+          chunk.map((c) => c.values),
+          audit,
+        )),
+      );
     const createdByKey = new Map(createdRows.map((r) => [r.import_key, r.id]));
     const missing = fresh.filter((c) => !createdByKey.has(c.values.importKey)).map((c) => c.values.importKey as string);
     const existingByKey = new Map<string | null, string>();
     for (let i = 0; i < missing.length; i += IMPORT_CHUNK_ROWS) {
-      for (const r of await repo.findByImportKeys(trx, accountId, missing.slice(i, i + IMPORT_CHUNK_ROWS))) existingByKey.set(r.import_key, r.id);
+      for (const r of await repo.findByImportKeys(trx, accountId, missing.slice(i, i + IMPORT_CHUNK_ROWS)))
+        existingByKey.set(r.import_key, r.id);
     }
     return { createdByKey, existingByKey };
   };
@@ -206,9 +257,12 @@ export async function importPatients(db: Db, context: StaffContext, input: { bod
   const { createdByKey, existingByKey } = chunks.length > 1 ? await db.transaction().execute(save) : await save(db);
   for (const c of fresh) {
     const createdId = createdByKey.get(c.values.importKey);
-    report.set(c.row, createdId
-      ? { row: c.row, status: 'created', patientId: createdId }
-      : { row: c.row, status: 'duplicate', patientId: existingByKey.get(c.values.importKey) });
+    report.set(
+      c.row,
+      createdId
+        ? { row: c.row, status: 'created', patientId: createdId }
+        : { row: c.row, status: 'duplicate', patientId: existingByKey.get(c.values.importKey) },
+    );
   }
   // Rows that repeat a key within the file point at the patient of their first occurrence.
   for (const c of candidates) {
@@ -239,16 +293,29 @@ const TIMELINE_SUMMARIES: Record<string, (status: string | null, detail: string 
   appointment: (status, detail) => `Appointment (${detail}): ${status}`,
 };
 
-export async function patientTimeline(db: Db, context: StaffContext, patientId: string, query: { limit: number; cursor?: string }) {
+export async function patientTimeline(
+  db: Db,
+  context: StaffContext,
+  patientId: string,
+  query: { limit: number; cursor?: string },
+) {
   const patient = await requirePatient(db, context.actor, patientId);
-  const rows = await repo.timeline(db, patientId, { after: decodeCursor(query.cursor, 'instant') as [string, string] | undefined, limit: query.limit });
+  const rows = await repo.timeline(db, patientId, {
+    after: decodeCursor(query.cursor, 'instant') as [string, string] | undefined,
+    limit: query.limit,
+  });
   await recordAudit(db, context, [patientAudit('patient.timeline.read', patient)]);
-  const page = toPage(rows, query.limit, (r) => [r.cursor_at, r.id], (r) => ({
-    type: r.type,
-    id: r.id,
-    at: isoInstant(r.at) as string,
-    status: r.status,
-    summary: (TIMELINE_SUMMARIES[r.type] ?? (() => r.type))(r.status, r.detail),
-  }));
+  const page = toPage(
+    rows,
+    query.limit,
+    (r) => [r.cursor_at, r.id],
+    (r) => ({
+      type: r.type,
+      id: r.id,
+      at: isoInstant(r.at) as string,
+      status: r.status,
+      summary: (TIMELINE_SUMMARIES[r.type] ?? (() => r.type))(r.status, r.detail),
+    }),
+  );
   return { patientId, ...page };
 }

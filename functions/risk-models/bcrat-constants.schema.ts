@@ -19,4 +19,3 @@ export const ConstantsSchema = v.object({
   incidence: absoluteAndAverage,
   oneMinusAttributableRisk: absoluteAndAverage,
 });
-

@@ -40,4 +40,3 @@ export const BcratInputSchema = v.pipe(
 );
 
 export type BcratInput = v.InferOutput<typeof BcratInputSchema>;
-

@@ -42,7 +42,10 @@ export function bcratNotApplicableReasons(input: BcratInput): BcratNotApplicable
   const reasons: BcratNotApplicableReason[] = [];
   const add = (code: BcratNotApplicableCode, message: string) => reasons.push({ code, message });
   if (input.age < BCRAT_MIN_AGE || input.age > BCRAT_MAX_AGE) {
-    add('age_out_of_range', `BCRAT is validated for ages ${BCRAT_MIN_AGE} to ${BCRAT_MAX_AGE}; the woman is ${input.age}`);
+    add(
+      'age_out_of_range',
+      `BCRAT is validated for ages ${BCRAT_MIN_AGE} to ${BCRAT_MAX_AGE}; the woman is ${input.age}`,
+    );
   }
   if (input.breastCancerHistory === true) {
     add('breast_cancer_history', 'BCRAT does not apply after invasive breast cancer, DCIS or LCIS');
@@ -58,10 +61,16 @@ export function bcratNotApplicableReasons(input: BcratInput): BcratNotApplicable
     add('menarche_after_current_age', `Age at menarche (${menarche}) is after the current age (${input.age})`);
   }
   if (firstBirth !== null && menarche !== null && firstBirth < menarche) {
-    add('first_birth_before_menarche', `Age at first live birth (${firstBirth}) is before age at menarche (${menarche})`);
+    add(
+      'first_birth_before_menarche',
+      `Age at first live birth (${firstBirth}) is before age at menarche (${menarche})`,
+    );
   }
   if (firstBirth !== null && firstBirth > input.age) {
-    add('first_birth_after_current_age', `Age at first live birth (${firstBirth}) is after the current age (${input.age})`);
+    add(
+      'first_birth_after_current_age',
+      `Age at first live birth (${firstBirth}) is after the current age (${input.age})`,
+    );
   }
   return reasons;
 }
@@ -91,8 +100,7 @@ export interface BcratResult {
 }
 
 export type BcratOutcome =
-  | { applicable: true; result: BcratResult }
-  | { applicable: false; reasons: BcratNotApplicableReason[] };
+  { applicable: true; result: BcratResult } | { applicable: false; reasons: BcratNotApplicableReason[] };
 
 const HISPANIC: ReadonlySet<BcratRace> = new Set(['hispanic_us', 'hispanic_foreign']);
 const ASIAN_PACIFIC_ISLANDER: ReadonlySet<BcratRace> = new Set([
@@ -239,8 +247,7 @@ export function calculateBcrat(input: BcratInput): BcratOutcome {
 }
 
 export type BcratInputFromProfile =
-  | { applicable: true; input: BcratInput }
-  | { applicable: false; reasons: BcratNotApplicableReason[] };
+  { applicable: true; input: BcratInput } | { applicable: false; reasons: BcratNotApplicableReason[] };
 
 const FIRST_DEGREE_FEMALE_RELATIONSHIPS: ReadonlySet<string> = new Set(['mother', 'sister', 'daughter']);
 

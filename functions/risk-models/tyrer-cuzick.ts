@@ -173,7 +173,13 @@ export function parseIbisOutput(output: string): IbisOutputParse {
   const { tenYearRiskPct = 0, lifetimeRiskPct = 0, brca1CarrierProbability = 0, brca2CarrierProbability = 0 } = values;
   return {
     ok: true,
-    result: { model: 'Tyrer-Cuzick', tenYearRiskPct, lifetimeRiskPct, brca1CarrierProbability, brca2CarrierProbability },
+    result: {
+      model: 'Tyrer-Cuzick',
+      tenYearRiskPct,
+      lifetimeRiskPct,
+      brca1CarrierProbability,
+      brca2CarrierProbability,
+    },
   };
 }
 

@@ -25,12 +25,24 @@ export interface AppointmentEmailInput {
 
 /** "Monday, March 10, 2025 at 9:00 AM EDT" on the clinician's wall clock. */
 export function whenText(startsAt: Date, timeZone: string): string {
-  const date = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' }).format(startsAt);
-  const time = new Intl.DateTimeFormat('en-US', { timeZone, hour: 'numeric', minute: '2-digit', timeZoneName: 'short' }).format(startsAt);
+  const date = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    weekday: 'long',
+    year: 'numeric',
+    month: 'long',
+    day: 'numeric',
+  }).format(startsAt);
+  const time = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hour: 'numeric',
+    minute: '2-digit',
+    timeZoneName: 'short',
+  }).format(startsAt);
   return `${date} at ${time}`;
 }
 
-const typeText = (type: 'virtual' | 'in-person') => (type === 'virtual' ? 'a virtual appointment' : 'an in-person appointment');
+const typeText = (type: 'virtual' | 'in-person') =>
+  type === 'virtual' ? 'a virtual appointment' : 'an in-person appointment';
 
 /**
  * Confirmation, reschedule and cancellation e-mails with an iCalendar attachment. They say who (the

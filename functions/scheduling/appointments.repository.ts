@@ -15,7 +15,13 @@ function withReplacement(db: Db) {
   return db
     .selectFrom('appointments as a')
     .selectAll('a')
-    .select((eb) => eb.selectFrom('appointments as n').select('n.id').whereRef('n.rescheduled_from_id', '=', 'a.id').as('rescheduled_to_id'));
+    .select((eb) =>
+      eb
+        .selectFrom('appointments as n')
+        .select('n.id')
+        .whereRef('n.rescheduled_from_id', '=', 'a.id')
+        .as('rescheduled_to_id'),
+    );
 }
 
 export interface AppointmentScope {
@@ -32,7 +38,11 @@ function scoped<Q extends ReturnType<typeof withReplacement>>(query: Q, id: stri
   return scopedQuery;
 }
 
-export async function findAppointment(db: Db, id: string, scope: AppointmentScope): Promise<AppointmentRow | undefined> {
+export async function findAppointment(
+  db: Db,
+  id: string,
+  scope: AppointmentScope,
+): Promise<AppointmentRow | undefined> {
   return scoped(withReplacement(db), id, scope).executeTakeFirst() as Promise<AppointmentRow | undefined>;
 }
 
@@ -45,7 +55,9 @@ export interface AppointmentContact {
 
 /** A clinician's availability rows (the pattern, see `toPattern`), as one JSON array. */
 const availabilityOf = (clinicianIdColumn: string) =>
-  sql<AvailabilityRow[]>`coalesce((select json_agg(r order by r.id) from recurring_availability r where r.clinician_id = ${sql.ref(clinicianIdColumn)}), '[]'::json)`;
+  sql<
+    AvailabilityRow[]
+  >`coalesce((select json_agg(r order by r.id) from recurring_availability r where r.clinician_id = ${sql.ref(clinicianIdColumn)}), '[]'::json)`;
 
 function withContact(db: Db) {
   return withReplacement(db)
@@ -55,8 +67,14 @@ function withContact(db: Db) {
 }
 
 /** An appointment with its patient's contact, for a change that e-mails the patient (one read). */
-export async function findAppointmentWithContact(db: Db, id: string, scope: AppointmentScope): Promise<(AppointmentRow & AppointmentContact) | undefined> {
-  return scoped(withContact(db), id, scope).executeTakeFirst() as Promise<(AppointmentRow & AppointmentContact) | undefined>;
+export async function findAppointmentWithContact(
+  db: Db,
+  id: string,
+  scope: AppointmentScope,
+): Promise<(AppointmentRow & AppointmentContact) | undefined> {
+  return scoped(withContact(db), id, scope).executeTakeFirst() as Promise<
+    (AppointmentRow & AppointmentContact) | undefined
+  >;
 }
 
 /** `findAppointmentWithContact` and the clinician's availability rows, which a reschedule checks the new slot against. */
@@ -66,7 +84,9 @@ export async function findAppointmentToReschedule(
   scope: AppointmentScope,
 ): Promise<(AppointmentRow & AppointmentContact & { availability: AvailabilityRow[] }) | undefined> {
   const query = scoped(withContact(db), id, scope).select(availabilityOf('a.clinician_id').as('availability'));
-  return query.executeTakeFirst() as Promise<(AppointmentRow & AppointmentContact & { availability: AvailabilityRow[] }) | undefined>;
+  return query.executeTakeFirst() as Promise<
+    (AppointmentRow & AppointmentContact & { availability: AvailabilityRow[] }) | undefined
+  >;
 }
 
 export interface BookingContext extends AppointmentContact {
@@ -82,14 +102,31 @@ export interface BookingContext extends AppointmentContact {
  * What booking needs, in one read: the patient (scoped to `accountId` unless it is null), the patient's contact,
  * and the clinician — only an active clinician of the patient's clinic — with their availability rows.
  */
-export async function findBookingContext(db: Db, patientId: string, clinicianId: string, accountId: string | null): Promise<BookingContext | undefined> {
+export async function findBookingContext(
+  db: Db,
+  patientId: string,
+  clinicianId: string,
+  accountId: string | null,
+): Promise<BookingContext | undefined> {
   let query = db
     .selectFrom('patients as p')
     .innerJoin('accounts as c', 'c.id', 'p.account_id')
     .leftJoin('users as u', (join) =>
-      join.on('u.id', '=', asUuid(clinicianId)).on('u.role', '=', 'clinician').on('u.status', '=', 'active').onRef('u.account_id', '=', 'p.account_id'),
+      join
+        .on('u.id', '=', asUuid(clinicianId))
+        .on('u.role', '=', 'clinician')
+        .on('u.status', '=', 'active')
+        .onRef('u.account_id', '=', 'p.account_id'),
     )
-    .select(['p.id', 'p.account_id', 'p.status', 'p.email', 'p.first_name', 'c.name as clinic_name', 'u.id as clinician_id'])
+    .select([
+      'p.id',
+      'p.account_id',
+      'p.status',
+      'p.email',
+      'p.first_name',
+      'c.name as clinic_name',
+      'u.id as clinician_id',
+    ])
     .select(availabilityOf('u.id').as('availability'))
     .where('p.id', '=', asUuid(patientId));
   if (accountId) query = query.where('p.account_id', '=', asUuid(accountId));
@@ -114,14 +151,24 @@ export async function listAppointments(db: Db, filter: AppointmentListFilter): P
   if (filter.status) query = query.where('a.status', '=', filter.status);
   if (filter.from) {
     const from = filter.from;
-    query = from.kind === 'date' ? query.where('a.date', '>=', asDate(from.date)) : query.where('a.date_time', '>=', asTimestamptz(new Date(from.ms)));
+    query =
+      from.kind === 'date'
+        ? query.where('a.date', '>=', asDate(from.date))
+        : query.where('a.date_time', '>=', asTimestamptz(new Date(from.ms)));
   }
   if (filter.to) {
     const to = filter.to;
-    query = to.kind === 'date' ? query.where('a.date', '<=', asDate(to.date)) : query.where('a.date_time', '<', asTimestamptz(new Date(to.ms)));
+    query =
+      to.kind === 'date'
+        ? query.where('a.date', '<=', asDate(to.date))
+        : query.where('a.date_time', '<', asTimestamptz(new Date(to.ms)));
   }
   if (filter.after) query = query.where(keysetAfter(['a.date_time', 'a.id'], filter.after, 'asc', 'instant'));
-  return query.orderBy('a.date_time').orderBy('a.id').limit(filter.limit + 1).execute() as Promise<AppointmentRow[]>;
+  return query
+    .orderBy('a.date_time')
+    .orderBy('a.id')
+    .limit(filter.limit + 1)
+    .execute() as Promise<AppointmentRow[]>;
 }
 
 export interface NewAppointment {
@@ -189,8 +236,15 @@ export interface NewSlot {
  * is no longer scheduled; a taken slot fails the whole statement with the exclusion constraint (23P01), leaving the
  * old appointment untouched. Concurrent reschedules of one appointment queue on its row: the first wins.
  */
-export async function rescheduleAppointment(db: Db, id: string, next: NewSlot, audits: readonly AuditFor[]): Promise<AppointmentRecord | undefined> {
-  const audited = audits.map((audit, i) => sql`, ${sql.raw(`audited_${i}`)} as (${auditInsertFor('moved', audit)} returning id)`);
+export async function rescheduleAppointment(
+  db: Db,
+  id: string,
+  next: NewSlot,
+  audits: readonly AuditFor[],
+): Promise<AppointmentRecord | undefined> {
+  const audited = audits.map(
+    (audit, i) => sql`, ${sql.raw(`audited_${i}`)} as (${auditInsertFor('moved', audit)} returning id)`,
+  );
   const { rows } = await sql<AppointmentRecord>`
     with old as (
       update appointments set status = 'rescheduled', updated_at = now()
@@ -211,7 +265,12 @@ export async function rescheduleAppointment(db: Db, id: string, next: NewSlot, a
 }
 
 /** Cancels a scheduled appointment and writes its audit row in one statement; undefined (and no audit row) when it is no longer scheduled. */
-export async function cancelAppointment(db: Db, id: string, reason: string | null, audit: AuditFor): Promise<AppointmentRecord | undefined> {
+export async function cancelAppointment(
+  db: Db,
+  id: string,
+  reason: string | null,
+  audit: AuditFor,
+): Promise<AppointmentRecord | undefined> {
   const update = db
     .updateTable('appointments')
     .set((eb) => ({
@@ -247,7 +306,12 @@ export async function updateAppointment(
 }
 
 /** Scheduled appointments of these clinicians that overlap [fromMs, toMs). */
-export async function bookedIntervals(db: Db, clinicianIds: readonly string[], fromMs: number, toMs: number): Promise<Map<string, Interval[]>> {
+export async function bookedIntervals(
+  db: Db,
+  clinicianIds: readonly string[],
+  fromMs: number,
+  toMs: number,
+): Promise<Map<string, Interval[]>> {
   const byClinician = new Map<string, Interval[]>();
   if (clinicianIds.length === 0 || toMs <= fromMs) return byClinician;
   const rows = await db

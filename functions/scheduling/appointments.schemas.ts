@@ -47,7 +47,10 @@ export const createAppointmentBody = v.strictObject({
 
 export const appointmentParams = v.strictObject({ appointmentId: uuid('appointmentId') });
 
-const rangeBound = v.pipe(v.string(), v.check(isRangeBound, 'must be a date YYYY-MM-DD (clinician-local day) or an RFC 3339 date-time'));
+const rangeBound = v.pipe(
+  v.string(),
+  v.check(isRangeBound, 'must be a date YYYY-MM-DD (clinician-local day) or an RFC 3339 date-time'),
+);
 
 export const listAppointmentsQuery = v.strictObject({
   ...pagination,
@@ -69,7 +72,9 @@ export const cancelBody = v.strictObject({ reason: v.optional(v.nullable(text(50
 export const updateAppointmentBody = v.pipe(
   v.strictObject({
     /** Once the appointment has started. */
-    status: v.optional(v.picklist(['completed', 'no_show'], 'must be completed or no_show (use cancel or reschedule otherwise)')),
+    status: v.optional(
+      v.picklist(['completed', 'no_show'], 'must be completed or no_show (use cancel or reschedule otherwise)'),
+    ),
     notes: v.optional(v.nullable(notes)),
   }),
   v.check((b) => b.status !== undefined || b.notes !== undefined, 'must change status or notes'),

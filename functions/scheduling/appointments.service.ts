@@ -4,7 +4,13 @@ import { tenantScope } from '../core/auth/actor.ts';
 import { recordAudit, type AuditEntry } from '../core/audit.ts';
 import { optionalConfig } from '../core/config.ts';
 import type { Db } from '../core/db.ts';
-import { DEADLOCK_DETECTED, EXCLUSION_VIOLATION, SERIALIZATION_FAILURE, UNIQUE_VIOLATION, sqlState } from '../core/db-errors.ts';
+import {
+  DEADLOCK_DETECTED,
+  EXCLUSION_VIOLATION,
+  SERIALIZATION_FAILURE,
+  UNIQUE_VIOLATION,
+  sqlState,
+} from '../core/db-errors.ts';
 import { sendEmail } from '../core/email/email.ts';
 import { ProblemError, conflict, forbidden, notFound, unprocessable } from '../core/errors.ts';
 import { rootLogger } from '../core/logger.ts';
@@ -56,7 +62,9 @@ const appointmentAudit = (action: string, row: { id: string; patient_id: string;
 
 /** A patient session sees only its own patient's appointments; staff their clinic's; super_admin all. */
 function scopeOf(actor: StaffActor | PatientActor): repo.AppointmentScope {
-  return actor.kind === 'patient' ? { accountId: actor.accountId, patientId: actor.patientId } : { accountId: tenantScope(actor) };
+  return actor.kind === 'patient'
+    ? { accountId: actor.accountId, patientId: actor.patientId }
+    : { accountId: tenantScope(actor) };
 }
 
 async function requireAppointment(db: Db, actor: StaffActor | PatientActor, id: string): Promise<repo.AppointmentRow> {
@@ -65,7 +73,8 @@ async function requireAppointment(db: Db, actor: StaffActor | PatientActor, id: 
   return row;
 }
 
-const calendarUidOf = (row: { id: string; calendar_uid: string | null }) => row.calendar_uid ?? `${row.id}@genascope.dev`;
+const calendarUidOf = (row: { id: string; calendar_uid: string | null }) =>
+  row.calendar_uid ?? `${row.id}@genascope.dev`;
 
 export const SLOT_TAKEN = Symbol('slot taken');
 
@@ -107,17 +116,24 @@ function constraintOf(error: unknown): string {
 }
 
 async function slotTaken(db: Db, clinicianId: string, startsAtMs: number): Promise<ProblemError> {
-  return conflict('The slot is no longer available', { nextFreeSlots: await nextFreeSlots(db, clinicianId, startsAtMs) });
+  return conflict('The slot is no longer available', {
+    nextFreeSlots: await nextFreeSlots(db, clinicianId, startsAtMs),
+  });
 }
 
 /** A clinician's availability rows as a pattern; undefined when the clinician has none. */
 const patternOf = (rows: readonly AvailabilityRow[]) => (rows.length > 0 ? toPattern(rows) : undefined);
 
 /** The pattern's slot that starts at `startsAt`, in the future; 422 naming `body.startsAt` otherwise. */
-function requireSlot(pattern: ReturnType<typeof patternOf>, startsAt: string): Slot & { timeZone: string; slotMinutes: number } {
+function requireSlot(
+  pattern: ReturnType<typeof patternOf>,
+  startsAt: string,
+): Slot & { timeZone: string; slotMinutes: number } {
   const startsAtMs = Date.parse(startsAt);
   if (startsAtMs <= Date.now()) {
-    throw unprocessable('The appointment must start in the future', [{ field: 'body.startsAt', message: 'must be in the future' }]);
+    throw unprocessable('The appointment must start in the future', [
+      { field: 'body.startsAt', message: 'must be in the future' },
+    ]);
   }
   const slot = pattern ? slotAt(pattern, startsAtMs) : undefined;
   if (!pattern || !slot) {
@@ -129,7 +145,12 @@ function requireSlot(pattern: ReturnType<typeof patternOf>, startsAt: string): S
 }
 
 /** Appointment e-mails go out after the change is committed; a failed send is logged, the change stands. */
-async function notifyPatient(db: Db, kind: AppointmentEmailKind, row: repo.AppointmentRecord, contact: repo.AppointmentContact): Promise<void> {
+async function notifyPatient(
+  db: Db,
+  kind: AppointmentEmailKind,
+  row: repo.AppointmentRecord,
+  contact: repo.AppointmentContact,
+): Promise<void> {
   if (!contact.email) return;
   try {
     const startsAt = new Date(row.date_time);
@@ -213,7 +234,15 @@ export async function listAppointments(db: Db, context: SchedulingContext, query
     after: instantCursor(query.cursor),
     limit: query.limit,
   });
-  return auditedPage(db, context, rows, query.limit, (r) => appointmentAudit('appointment.list', r), (r) => [new Date(r.date_time).toISOString(), r.id], toAppointmentDto);
+  return auditedPage(
+    db,
+    context,
+    rows,
+    query.limit,
+    (r) => appointmentAudit('appointment.list', r),
+    (r) => [new Date(r.date_time).toISOString(), r.id],
+    toAppointmentDto,
+  );
 }
 
 export async function getAppointment(db: Db, context: SchedulingContext, id: string) {
@@ -226,18 +255,32 @@ export async function getAppointment(db: Db, context: SchedulingContext, id: str
  * One statement moves the appointment: the old one becomes `rescheduled` and the new one is inserted. When the new
  * slot is taken the statement fails and the old appointment is untouched.
  */
-export async function rescheduleAppointment(db: Db, context: SchedulingContext, id: string, input: { startsAt: string }) {
+export async function rescheduleAppointment(
+  db: Db,
+  context: SchedulingContext,
+  id: string,
+  input: { startsAt: string },
+) {
   const existing = await repo.findAppointmentToReschedule(db, id, scopeOf(context.actor));
   if (!existing) throw notFound('Appointment');
   if (existing.status !== 'scheduled') throw conflict(`A ${existing.status} appointment cannot be rescheduled`);
   if (Date.parse(input.startsAt) === new Date(existing.date_time).getTime()) {
-    throw unprocessable('The appointment is already at that time', [{ field: 'body.startsAt', message: 'must differ from the current start' }]);
+    throw unprocessable('The appointment is already at that time', [
+      { field: 'body.startsAt', message: 'must differ from the current start' },
+    ]);
   }
   const slot = requireSlot(patternOf(existing.availability), input.startsAt);
   const newId = randomUUID();
   const audits = [
     { context, entry: appointmentAudit('appointment.reschedule', existing) },
-    { context, entry: appointmentAudit('appointment.create', { id: newId, patient_id: existing.patient_id, account_id: existing.account_id }) },
+    {
+      context,
+      entry: appointmentAudit('appointment.create', {
+        id: newId,
+        patient_id: existing.patient_id,
+        account_id: existing.account_id,
+      }),
+    },
   ];
   const result = await takeSlot(db, (db) =>
     repo.rescheduleAppointment(
@@ -267,15 +310,27 @@ export async function rescheduleAppointment(db: Db, context: SchedulingContext, 
 }
 
 /** Cancelling a cancelled appointment answers it unchanged (no second e-mail). */
-export async function cancelAppointment(db: Db, context: SchedulingContext, id: string, input: { reason?: string | null }) {
+export async function cancelAppointment(
+  db: Db,
+  context: SchedulingContext,
+  id: string,
+  input: { reason?: string | null },
+) {
   const existing = await repo.findAppointmentWithContact(db, id, scopeOf(context.actor));
   if (!existing) throw notFound('Appointment');
   if (existing.status === 'cancelled') return toAppointmentDto(existing);
   if (existing.status !== 'scheduled') throw conflict(`A ${existing.status} appointment cannot be cancelled`);
-  const cancelled = await repo.cancelAppointment(db, id, input.reason ?? null, { context, entry: appointmentAudit('appointment.cancel', existing) });
+  const cancelled = await repo.cancelAppointment(db, id, input.reason ?? null, {
+    context,
+    entry: appointmentAudit('appointment.cancel', existing),
+  });
   if (!cancelled) throw conflict('The appointment changed meanwhile; reload it');
   await notifyPatient(db, 'appointment_cancelled', cancelled, existing);
-  return toAppointmentDto({ ...cancelled, account_id: existing.account_id, rescheduled_to_id: existing.rescheduled_to_id });
+  return toAppointmentDto({
+    ...cancelled,
+    account_id: existing.account_id,
+    rescheduled_to_id: existing.rescheduled_to_id,
+  });
 }
 
 /** Staff record the outcome (completed / no_show, once the appointment has started) and notes. */
@@ -284,7 +339,8 @@ export async function updateAppointment(db: Db, context: SchedulingContext, id: 
   const existing = await requireAppointment(db, context.actor, id);
   if (input.status !== undefined) {
     const outcomes = ['scheduled', 'completed', 'no_show'];
-    if (!outcomes.includes(existing.status)) throw conflict(`A ${existing.status} appointment has no outcome to record`);
+    if (!outcomes.includes(existing.status))
+      throw conflict(`A ${existing.status} appointment has no outcome to record`);
     if (new Date(existing.date_time).getTime() > Date.now()) {
       throw conflict('An appointment can be marked completed or no_show only once it has started');
     }
@@ -296,5 +352,9 @@ export async function updateAppointment(db: Db, context: SchedulingContext, id: 
     { context, entry: appointmentAudit(input.status ? `appointment.${input.status}` : 'appointment.update', existing) },
   );
   if (!updated) throw notFound('Appointment');
-  return toAppointmentDto({ ...updated, account_id: existing.account_id, rescheduled_to_id: existing.rescheduled_to_id });
+  return toAppointmentDto({
+    ...updated,
+    account_id: existing.account_id,
+    rescheduled_to_id: existing.rescheduled_to_id,
+  });
 }

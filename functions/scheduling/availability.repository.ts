@@ -56,7 +56,8 @@ export async function listClinicianIds(db: Db, accountId: string): Promise<strin
   return rows.map((r) => r.id);
 }
 
-const sortedUnique = <T extends number | string>(values: readonly T[]) => [...new Set(values)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+const sortedUnique = <T extends number | string>(values: readonly T[]) =>
+  [...new Set(values)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 
 /**
  * One clinician's rows as a pattern. Every row of a clinician carries the same zone, slot length and dates
@@ -64,11 +65,22 @@ const sortedUnique = <T extends number | string>(values: readonly T[]) => [...ne
  */
 export function toPattern(rows: readonly AvailabilityRow[]): AvailabilityPattern & { updatedAt: Date | null } {
   const first = rows[0];
-  if (!first) return { timeZone: DEFAULT_TIME_ZONE, slotMinutes: DEFAULT_SLOT_MINUTES, startDate: null, validUntil: null, rules: [], updatedAt: null };
+  if (!first)
+    return {
+      timeZone: DEFAULT_TIME_ZONE,
+      slotMinutes: DEFAULT_SLOT_MINUTES,
+      startDate: null,
+      validUntil: null,
+      rules: [],
+      updatedAt: null,
+    };
   const rules = rows
     .filter((r) => r.days_of_week.length > 0 && r.time_slots.length > 0)
     .map((r) => ({ daysOfWeek: sortedUnique(r.days_of_week), timeSlots: sortedUnique(r.time_slots) }))
-    .sort((a, b) => (a.daysOfWeek[0] ?? 0) - (b.daysOfWeek[0] ?? 0) || ((a.timeSlots[0] ?? '') < (b.timeSlots[0] ?? '') ? -1 : 1));
+    .sort(
+      (a, b) =>
+        (a.daysOfWeek[0] ?? 0) - (b.daysOfWeek[0] ?? 0) || ((a.timeSlots[0] ?? '') < (b.timeSlots[0] ?? '') ? -1 : 1),
+    );
   return {
     timeZone: first.time_zone,
     slotMinutes: first.slot_minutes,
@@ -80,7 +92,10 @@ export function toPattern(rows: readonly AvailabilityRow[]): AvailabilityPattern
 }
 
 /** Patterns of clinicians that have one, by clinician id. */
-export async function findPatterns(db: Db, clinicianIds: readonly string[]): Promise<Map<string, ReturnType<typeof toPattern>>> {
+export async function findPatterns(
+  db: Db,
+  clinicianIds: readonly string[],
+): Promise<Map<string, ReturnType<typeof toPattern>>> {
   const patterns = new Map<string, ReturnType<typeof toPattern>>();
   if (clinicianIds.length === 0) return patterns;
   const rows = await db
@@ -104,7 +119,12 @@ export async function findPatterns(db: Db, clinicianIds: readonly string[]): Pro
  * Replaces a clinician's pattern and writes one audit row, in one statement. Run it after `lockClinician` in the
  * same transaction: the statement then starts after any concurrent save committed, and deletes its rows too.
  */
-export async function replacePattern(db: Db, clinicianId: string, pattern: AvailabilityPattern, audit: AuditFor): Promise<AvailabilityRow[]> {
+export async function replacePattern(
+  db: Db,
+  clinicianId: string,
+  pattern: AvailabilityPattern,
+  audit: AuditFor,
+): Promise<AvailabilityRow[]> {
   const rules = pattern.rules.length > 0 ? pattern.rules : [{ daysOfWeek: [], timeSlots: [] }];
   const insert = db
     .insertInto('recurring_availability')
@@ -113,7 +133,10 @@ export async function replacePattern(db: Db, clinicianId: string, pattern: Avail
         clinician_id: asUuid(clinicianId),
         // The document's single-value columns are filled when a rule is a single day / single start.
         day_of_week: rule.daysOfWeek.length === 1 ? rule.daysOfWeek[0] : null,
-        time: rule.timeSlots.length === 1 && /^\d{2}:\d{2}$/.test(rule.timeSlots[0] ?? '') ? asTime(rule.timeSlots[0] as string) : null,
+        time:
+          rule.timeSlots.length === 1 && /^\d{2}:\d{2}$/.test(rule.timeSlots[0] ?? '')
+            ? asTime(rule.timeSlots[0] as string)
+            : null,
         start_date: pattern.startDate ? asDate(pattern.startDate) : null,
         end_date: pattern.validUntil ? asDate(pattern.validUntil) : null,
         valid_until: pattern.validUntil ? asDate(pattern.validUntil) : null,

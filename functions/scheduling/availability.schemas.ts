@@ -5,7 +5,12 @@ import { isRangeBound } from './range.ts';
 
 export const clinicianParams = v.strictObject({ clinicianId: uuid('clinicianId') });
 
-const dayOfWeek = v.pipe(v.number(), v.integer('must be a whole number'), v.minValue(0, 'must be 0 (Monday) to 6 (Sunday)'), v.maxValue(6, 'must be 0 (Monday) to 6 (Sunday)'));
+const dayOfWeek = v.pipe(
+  v.number(),
+  v.integer('must be a whole number'),
+  v.minValue(0, 'must be 0 (Monday) to 6 (Sunday)'),
+  v.maxValue(6, 'must be 0 (Monday) to 6 (Sunday)'),
+);
 const daysOfWeek = v.pipe(
   v.array(dayOfWeek),
   v.minLength(1, 'must name at least one day'),
@@ -13,8 +18,15 @@ const daysOfWeek = v.pipe(
   v.check((days) => new Set(days).size === days.length, 'must not repeat a day'),
 );
 /** Shape only; whether a range holds a slot of the chosen length is checked with `slotMinutes`. */
-const timeSlot = v.pipe(v.string(), v.regex(/^([01]\d|2[0-3]):[0-5]\d(-(([01]\d|2[0-3]):[0-5]\d|24:00))?$/, 'must be HH:MM or HH:MM-HH:MM'));
-const timeSlots = v.pipe(v.array(timeSlot), v.minLength(1, 'must have at least one time slot'), v.maxLength(48, 'must have at most 48 time slots'));
+const timeSlot = v.pipe(
+  v.string(),
+  v.regex(/^([01]\d|2[0-3]):[0-5]\d(-(([01]\d|2[0-3]):[0-5]\d|24:00))?$/, 'must be HH:MM or HH:MM-HH:MM'),
+);
+const timeSlots = v.pipe(
+  v.array(timeSlot),
+  v.minLength(1, 'must have at least one time slot'),
+  v.maxLength(48, 'must have at most 48 time slots'),
+);
 
 export const availabilityRule = v.strictObject({
   /** 0 = Monday … 6 = Sunday. */
@@ -23,7 +35,10 @@ export const availabilityRule = v.strictObject({
   timeSlots,
 });
 
-export const timeZone = v.pipe(v.string(), v.check(isValidTimeZone, 'must be an IANA time zone such as America/New_York'));
+export const timeZone = v.pipe(
+  v.string(),
+  v.check(isValidTimeZone, 'must be an IANA time zone such as America/New_York'),
+);
 
 /**
  * The weekly pattern, replaced as a whole. `rules` gives different hours on different days; the shorthand
@@ -32,7 +47,15 @@ export const timeZone = v.pipe(v.string(), v.check(isValidTimeZone, 'must be an 
 export const putAvailabilityBody = v.pipe(
   v.strictObject({
     timeZone,
-    slotMinutes: v.optional(v.pipe(v.number(), v.integer('must be a whole number of minutes'), v.minValue(5, 'must be at least 5'), v.maxValue(480, 'must be at most 480')), 30),
+    slotMinutes: v.optional(
+      v.pipe(
+        v.number(),
+        v.integer('must be a whole number of minutes'),
+        v.minValue(5, 'must be at least 5'),
+        v.maxValue(480, 'must be at most 480'),
+      ),
+      30,
+    ),
     /** First local date the pattern applies (inclusive); null or absent: from now on. */
     startDate: v.optional(v.nullable(isoDate), null),
     /** Last local date the pattern applies (inclusive); null or absent: open-ended. */
@@ -42,11 +65,17 @@ export const putAvailabilityBody = v.pipe(
     timeSlots: v.optional(timeSlots),
   }),
   v.forward(
-    v.check((b) => (b.rules !== undefined) !== (b.daysOfWeek !== undefined || b.timeSlots !== undefined), 'give rules, or daysOfWeek and timeSlots'),
+    v.check(
+      (b) => (b.rules !== undefined) !== (b.daysOfWeek !== undefined || b.timeSlots !== undefined),
+      'give rules, or daysOfWeek and timeSlots',
+    ),
     ['rules'],
   ),
   v.forward(
-    v.check((b) => b.rules !== undefined || (b.daysOfWeek !== undefined && b.timeSlots !== undefined), 'daysOfWeek and timeSlots go together'),
+    v.check(
+      (b) => b.rules !== undefined || (b.daysOfWeek !== undefined && b.timeSlots !== undefined),
+      'daysOfWeek and timeSlots go together',
+    ),
     ['daysOfWeek'],
   ),
   v.forward(
@@ -66,7 +95,10 @@ export const availability = v.object({
   updatedAt: v.nullable(v.string()),
 });
 
-const rangeBound = v.pipe(v.string(), v.check(isRangeBound, 'must be a date YYYY-MM-DD (clinician-local day) or an RFC 3339 date-time'));
+const rangeBound = v.pipe(
+  v.string(),
+  v.check(isRangeBound, 'must be a date YYYY-MM-DD (clinician-local day) or an RFC 3339 date-time'),
+);
 
 export const freeSlotsQuery = v.strictObject({
   ...pagination,
@@ -78,7 +110,12 @@ export const freeSlotsQuery = v.strictObject({
   to: v.optional(rangeBound),
 });
 
-export const freeSlot = v.object({ clinicianId: v.string(), startsAt: v.string(), endsAt: v.string(), timeZone: v.string() });
+export const freeSlot = v.object({
+  clinicianId: v.string(),
+  startsAt: v.string(),
+  endsAt: v.string(),
+  timeZone: v.string(),
+});
 
 export type PutAvailabilityInput = v.InferOutput<typeof putAvailabilityBody>;
 export type FreeSlotsQuery = v.InferOutput<typeof freeSlotsQuery>;

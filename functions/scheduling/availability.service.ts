@@ -36,7 +36,11 @@ export function instantCursor(cursor: string | undefined): [string, string] | un
 }
 
 /** An active clinician of the caller's clinic (patients: of their own clinic); any other id answers 404. */
-export async function requireClinician(db: Db, actor: StaffActor | PatientActor, clinicianId: string): Promise<repo.ClinicianRow> {
+export async function requireClinician(
+  db: Db,
+  actor: StaffActor | PatientActor,
+  clinicianId: string,
+): Promise<repo.ClinicianRow> {
   const clinician = await repo.findClinician(db, clinicianId, tenantScope(actor));
   if (!clinician) throw notFound('Clinician');
   return clinician;
@@ -72,16 +76,33 @@ function patternOf(input: PutAvailabilityInput): AvailabilityPattern {
     }),
   );
   if (errors.length > 0) throw unprocessable(`Invalid request body: ${errors.map((e) => e.field).join(', ')}`, errors);
-  return { timeZone: input.timeZone, slotMinutes: input.slotMinutes, startDate: input.startDate ?? null, validUntil: input.validUntil ?? null, rules };
+  return {
+    timeZone: input.timeZone,
+    slotMinutes: input.slotMinutes,
+    startDate: input.startDate ?? null,
+    validUntil: input.validUntil ?? null,
+    rules,
+  };
 }
 
 /** Clinicians edit their own pattern; office staff and admins any clinician of their clinic. */
-export async function putAvailability(db: Db, context: SchedulingContext & { actor: StaffActor }, clinicianId: string, input: PutAvailabilityInput) {
+export async function putAvailability(
+  db: Db,
+  context: SchedulingContext & { actor: StaffActor },
+  clinicianId: string,
+  input: PutAvailabilityInput,
+) {
   const { clinician, rows } = await db.transaction().execute(async (trx) => {
     const clinician = await repo.lockClinician(trx, clinicianId, tenantScope(context.actor));
     if (!clinician) throw notFound('Clinician');
-    if (context.actor.role === 'clinician' && context.actor.userId !== clinician.id) throw forbidden('Clinicians may change only their own availability');
-    const entry = { action: 'availability.update', resourceType: 'recurring_availability', resourceId: clinician.id, accountId: clinician.account_id };
+    if (context.actor.role === 'clinician' && context.actor.userId !== clinician.id)
+      throw forbidden('Clinicians may change only their own availability');
+    const entry = {
+      action: 'availability.update',
+      resourceType: 'recurring_availability',
+      resourceId: clinician.id,
+      accountId: clinician.account_id,
+    };
     return { clinician, rows: await repo.replacePattern(trx, clinician.id, patternOf(input), { context, entry }) };
   });
   return toAvailabilityDto(clinician.id, repo.toPattern(rows));
@@ -101,7 +122,12 @@ export async function computeFreeSlots(
   }
   const all = [...windows.values()];
   if (all.length === 0) return [];
-  const booked = await bookedIntervals(db, [...windows.keys()], Math.min(...all.map((w) => w.fromMs)), Math.max(...all.map((w) => w.toMs)));
+  const booked = await bookedIntervals(
+    db,
+    [...windows.keys()],
+    Math.min(...all.map((w) => w.fromMs)),
+    Math.max(...all.map((w) => w.toMs)),
+  );
   const slots: FreeSlot[] = [];
   for (const [id, pattern] of patterns) {
     const window = windows.get(id) as { fromMs: number; toMs: number };
@@ -109,14 +135,19 @@ export async function computeFreeSlots(
       slots.push({ clinicianId: id, startsAt: slot.startsAt, endsAt: slot.endsAt, timeZone: pattern.timeZone });
     }
   }
-  return slots.sort((a, b) => a.startsAt - b.startsAt || (a.clinicianId < b.clinicianId ? -1 : a.clinicianId > b.clinicianId ? 1 : 0));
+  return slots.sort(
+    (a, b) => a.startsAt - b.startsAt || (a.clinicianId < b.clinicianId ? -1 : a.clinicianId > b.clinicianId ? 1 : 0),
+  );
 }
 
 /** A few free slots of one clinician from `fromMs` on (the alternatives a 409 offers). */
 export async function nextFreeSlots(db: Db, clinicianId: string, fromMs: number, count = 5) {
   const pattern = (await repo.findPatterns(db, [clinicianId])).get(clinicianId);
   if (!pattern) return [];
-  const slots = await computeFreeSlots(db, new Map([[clinicianId, pattern]]), () => ({ fromMs, toMs: fromMs + MAX_RANGE_DAYS * DAY_MS }));
+  const slots = await computeFreeSlots(db, new Map([[clinicianId, pattern]]), () => ({
+    fromMs,
+    toMs: fromMs + MAX_RANGE_DAYS * DAY_MS,
+  }));
   return slots.slice(0, count).map(toFreeSlotDto);
 }
 
@@ -129,7 +160,10 @@ export async function listFreeSlots(db: Db, context: SchedulingContext, query: F
     clinicianIds = [(await requireClinician(db, context.actor, query.clinicianId)).id];
   } else {
     const scope = tenantScope(context.actor);
-    if (!scope) throw unprocessable('clinicianId is required for super_admin', [{ field: 'query.clinicianId', message: 'Required for super_admin' }]);
+    if (!scope)
+      throw unprocessable('clinicianId is required for super_admin', [
+        { field: 'query.clinicianId', message: 'Required for super_admin' },
+      ]);
     clinicianIds = await repo.listClinicianIds(db, scope);
   }
   const patterns = await repo.findPatterns(db, clinicianIds);
@@ -140,5 +174,10 @@ export async function listFreeSlots(db: Db, context: SchedulingContext, query: F
     const id = after[1];
     slots = slots.filter((s) => s.startsAt > at || (s.startsAt === at && s.clinicianId > id));
   }
-  return toPage(slots.slice(0, query.limit + 1), query.limit, (s) => [new Date(s.startsAt).toISOString(), s.clinicianId], toFreeSlotDto);
+  return toPage(
+    slots.slice(0, query.limit + 1),
+    query.limit,
+    (s) => [new Date(s.startsAt).toISOString(), s.clinicianId],
+    toFreeSlotDto,
+  );
 }

@@ -12,6 +12,7 @@ export const CONFIRMATION_CODE = new RegExp(`^[${CONFIRMATION_ALPHABET}]{${CONFI
 /** A uniformly random code (crypto `randomInt` has no modulo bias). */
 export function newConfirmationCode(random: (max: number) => number = randomInt): string {
   let code = '';
-  for (let i = 0; i < CONFIRMATION_CODE_LENGTH; i += 1) code += CONFIRMATION_ALPHABET[random(CONFIRMATION_ALPHABET.length)];
+  for (let i = 0; i < CONFIRMATION_CODE_LENGTH; i += 1)
+    code += CONFIRMATION_ALPHABET[random(CONFIRMATION_ALPHABET.length)];
   return code;
 }

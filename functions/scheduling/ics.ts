@@ -38,7 +38,10 @@ const mailto = (email: string) => `mailto:${email.replace(/[\s"<>\u0000-\u001F\u
 
 /** `20250309T140000Z`. */
 export function formatUtc(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
+  return date
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z')
+    .replace(/[-:]/g, '');
 }
 
 /**

@@ -28,14 +28,21 @@ export function parseRangeBound(value: string): RangeBound {
 }
 
 /** Time-zone-free position of a bound (a date counts from its midnight in UTC), to size a range. */
-const nominal = (bound: RangeBound, end: boolean) => (bound.kind === 'instant' ? bound.ms : dateToUtcMs(bound.date) + (end ? DAY_MS : 0));
+const nominal = (bound: RangeBound, end: boolean) =>
+  bound.kind === 'instant' ? bound.ms : dateToUtcMs(bound.date) + (end ? DAY_MS : 0);
 
 /** The bounds a query asked for, with defaults: from now, for 7 days. */
-export function requestedRange(from: string | undefined, to: string | undefined, nowMs: number): { from: RangeBound; to: RangeBound } {
+export function requestedRange(
+  from: string | undefined,
+  to: string | undefined,
+  nowMs: number,
+): { from: RangeBound; to: RangeBound } {
   const start: RangeBound = from ? parseRangeBound(from) : { kind: 'instant', ms: nowMs };
   if (to) return { from: start, to: parseRangeBound(to) };
   const end: RangeBound =
-    start.kind === 'date' ? { kind: 'date', date: addDays(start.date, DEFAULT_RANGE_DAYS - 1) } : { kind: 'instant', ms: start.ms + DEFAULT_RANGE_DAYS * DAY_MS };
+    start.kind === 'date'
+      ? { kind: 'date', date: addDays(start.date, DEFAULT_RANGE_DAYS - 1) }
+      : { kind: 'instant', ms: start.ms + DEFAULT_RANGE_DAYS * DAY_MS };
   return { from: start, to: end };
 }
 
@@ -50,7 +57,10 @@ export function rangeProblem(range: { from: RangeBound; to: RangeBound }): strin
 }
 
 /** The instants [from, to) of a range on the wall clock of `timeZone`. */
-export function resolveRange(range: { from: RangeBound; to: RangeBound }, timeZone: string): { fromMs: number; toMs: number } {
+export function resolveRange(
+  range: { from: RangeBound; to: RangeBound },
+  timeZone: string,
+): { fromMs: number; toMs: number } {
   return {
     fromMs: range.from.kind === 'instant' ? range.from.ms : startOfZonedDay(range.from.date, timeZone),
     toMs: range.to.kind === 'instant' ? range.to.ms : startOfZonedDay(addDays(range.to.date, 1), timeZone),

@@ -51,7 +51,8 @@ export function parseTimeSlot(spec: string): { start: number; end?: number } | u
 export function timeSlotProblem(spec: string, slotMinutes: number): string | undefined {
   const parsed = parseTimeSlot(spec);
   if (!parsed) return 'must be HH:MM or HH:MM-HH:MM with the end after the start';
-  if (parsed.end !== undefined && parsed.end - parsed.start < slotMinutes) return `the range is shorter than one ${slotMinutes}-minute slot`;
+  if (parsed.end !== undefined && parsed.end - parsed.start < slotMinutes)
+    return `the range is shorter than one ${slotMinutes}-minute slot`;
   if (parsed.end === undefined && parsed.start + slotMinutes > 24 * 60) return 'the slot must end by midnight';
   return undefined;
 }
@@ -75,7 +76,8 @@ export function slotStartsOn(rules: readonly AvailabilityRule[], slotMinutes: nu
 }
 
 const appliesOn = (pattern: AvailabilityPattern, date: string) =>
-  (pattern.startDate === null || date >= pattern.startDate) && (pattern.validUntil === null || date <= pattern.validUntil);
+  (pattern.startDate === null || date >= pattern.startDate) &&
+  (pattern.validUntil === null || date <= pattern.validUntil);
 
 /**
  * The pattern's slots starting in [fromMs, toMs), in time order. Each slot is a wall-clock time of its

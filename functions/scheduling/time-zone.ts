@@ -96,7 +96,13 @@ export function instantToZoned(instantMs: number, timeZone: string): ZonedDateTi
  */
 export function zonedDay(date: string, timeZone: string): (minutes: number) => number | undefined {
   const midnight = dateToUtcMs(date);
-  const offsets = [...new Set([offsetMsAt(midnight - DAY_MS, timeZone), offsetMsAt(midnight + DAY_MS / 2, timeZone), offsetMsAt(midnight + 2 * DAY_MS, timeZone)])];
+  const offsets = [
+    ...new Set([
+      offsetMsAt(midnight - DAY_MS, timeZone),
+      offsetMsAt(midnight + DAY_MS / 2, timeZone),
+      offsetMsAt(midnight + 2 * DAY_MS, timeZone),
+    ]),
+  ];
   return (minutes) => {
     const wall = midnight + minutes * MINUTE_MS;
     let earliest: number | undefined;

@@ -45,7 +45,9 @@ class CognitoIdentityProvider implements IdentityProvider {
 
   async changeRole({ email, from, to }: { email: string; from: UserRole; to: UserRole }) {
     await this.client.send(new AdminAddUserToGroupCommand({ UserPoolId: this.pool, Username: email, GroupName: to }));
-    await this.client.send(new AdminRemoveUserFromGroupCommand({ UserPoolId: this.pool, Username: email, GroupName: from }));
+    await this.client.send(
+      new AdminRemoveUserFromGroupCommand({ UserPoolId: this.pool, Username: email, GroupName: from }),
+    );
   }
 
   async setEnabled({ email, enabled }: { email: string; enabled: boolean }) {

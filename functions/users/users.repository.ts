@@ -18,14 +18,24 @@ export async function findUserByEmail(db: Db, email: string): Promise<UserRow | 
 
 export async function listUsers(
   db: Db,
-  filter: { accountId: string | null; roles?: UserRole[]; status?: UserStatus; after?: [string, string]; limit: number },
+  filter: {
+    accountId: string | null;
+    roles?: UserRole[];
+    status?: UserStatus;
+    after?: [string, string];
+    limit: number;
+  },
 ): Promise<UserRow[]> {
   let query = db.selectFrom('users').selectAll();
   if (filter.accountId) query = query.where('account_id', '=', asUuid(filter.accountId));
   if (filter.roles?.length) query = query.where('role', 'in', filter.roles);
   if (filter.status) query = query.where('status', '=', filter.status);
   if (filter.after) query = query.where(keysetAfter(['email', 'id'], filter.after, 'asc', 'text'));
-  return query.orderBy('email').orderBy('id').limit(filter.limit + 1).execute();
+  return query
+    .orderBy('email')
+    .orderBy('id')
+    .limit(filter.limit + 1)
+    .execute();
 }
 
 /** The seats an account's users hold: everyone not deactivated. */
@@ -77,7 +87,14 @@ export async function lockAccountForNewUser(
  */
 export async function insertUser(
   db: Db,
-  values: { email: string; cognitoSub: string; firstName: string; lastName: string; role: UserRole; accountId: string | null },
+  values: {
+    email: string;
+    cognitoSub: string;
+    firstName: string;
+    lastName: string;
+    role: UserRole;
+    accountId: string | null;
+  },
   audit: AuditFor,
 ): Promise<UserRow | undefined> {
   const row = {
@@ -89,7 +106,15 @@ export async function insertUser(
     status: 'active' as const,
   };
   const accountId = values.accountId;
-  if (!accountId) return writeWithAudit(db, db.insertInto('users').values({ ...row, account_id: null }).returningAll(), audit);
+  if (!accountId)
+    return writeWithAudit(
+      db,
+      db
+        .insertInto('users')
+        .values({ ...row, account_id: null })
+        .returningAll(),
+      audit,
+    );
   const columns = Object.keys(row) as (keyof typeof row)[];
   const withinSeats = db
     .selectFrom('accounts')
@@ -126,7 +151,10 @@ export async function updateUser(
   return writeWithAudit(db, update, audit);
 }
 
-export async function lockAccountForSeatCheck(db: Db, accountId: string): Promise<{ max_users: number | null; status: string } | undefined> {
+export async function lockAccountForSeatCheck(
+  db: Db,
+  accountId: string,
+): Promise<{ max_users: number | null; status: string } | undefined> {
   return db
     .selectFrom('accounts')
     .select(['max_users', 'status'])

@@ -17,7 +17,12 @@ export const user = v.object({
   lastLogin: v.nullable(v.string()),
 });
 
-export const clinician = v.object({ id: v.string(), firstName: v.nullable(v.string()), lastName: v.nullable(v.string()), email: v.string() });
+export const clinician = v.object({
+  id: v.string(),
+  firstName: v.nullable(v.string()),
+  lastName: v.nullable(v.string()),
+  email: v.string(),
+});
 
 export const userParams = v.strictObject({ userId: uuid('userId') });
 export const listUsersQuery = v.strictObject({

@@ -45,7 +45,11 @@ export async function listUsers(db: Db, actor: StaffActor, query: ListUsersQuery
   return toPage(rows, query.limit, (r) => [r.email, r.id], toUserDto);
 }
 
-export async function listClinicians(db: Db, actor: StaffActor, query: { limit: number; cursor?: string; accountId?: string }) {
+export async function listClinicians(
+  db: Db,
+  actor: StaffActor,
+  query: { limit: number; cursor?: string; accountId?: string },
+) {
   const rows = await repo.listUsers(db, {
     accountId: tenantScope(actor) ?? query.accountId ?? null,
     roles: ['clinician'],
@@ -53,7 +57,12 @@ export async function listClinicians(db: Db, actor: StaffActor, query: { limit: 
     after: decodeCursor(query.cursor, 'text') as [string, string] | undefined,
     limit: query.limit,
   });
-  return toPage(rows, query.limit, (r) => [r.email, r.id], (r) => ({ id: r.id, firstName: r.first_name, lastName: r.last_name, email: r.email }));
+  return toPage(
+    rows,
+    query.limit,
+    (r) => [r.email, r.id],
+    (r) => ({ id: r.id, firstName: r.first_name, lastName: r.last_name, email: r.email }),
+  );
 }
 
 export async function getUser(db: Db, actor: StaffActor, id: string) {
@@ -66,14 +75,21 @@ export async function getUser(db: Db, actor: StaffActor, id: string) {
 function targetAccount(actor: StaffActor, input: CreateUserInput): string | null {
   if (actor.role !== 'super_admin') {
     if (input.role === 'super_admin') throw forbidden('An account_admin may not create a super_admin');
-    if (input.accountId && input.accountId !== actor.accountId) throw forbidden('An account_admin creates users only in its own account');
+    if (input.accountId && input.accountId !== actor.accountId)
+      throw forbidden('An account_admin creates users only in its own account');
     return actor.accountId;
   }
   if (input.role === 'super_admin') {
-    if (input.accountId) throw unprocessable('A super_admin belongs to no account', [{ field: 'body.accountId', message: 'must be omitted for role super_admin' }]);
+    if (input.accountId)
+      throw unprocessable('A super_admin belongs to no account', [
+        { field: 'body.accountId', message: 'must be omitted for role super_admin' },
+      ]);
     return null;
   }
-  if (!input.accountId) throw unprocessable('accountId is required', [{ field: 'body.accountId', message: 'Required when a super_admin creates a clinic user' }]);
+  if (!input.accountId)
+    throw unprocessable('accountId is required', [
+      { field: 'body.accountId', message: 'Required when a super_admin creates a clinic user' },
+    ]);
   return input.accountId;
 }
 
@@ -110,12 +126,21 @@ export async function createUser(db: Db, context: Context, input: CreateUserInpu
 }
 
 /** Creates the identity, then the user row; the identity is deleted again when the row cannot be written. */
-async function createIdentityAndUser(db: Db, context: Context, input: CreateUserInput, account: { id: string; maxUsers: number | null } | null) {
+async function createIdentityAndUser(
+  db: Db,
+  context: Context,
+  input: CreateUserInput,
+  account: { id: string; maxUsers: number | null } | null,
+) {
   const identities = identityProvider();
   const accountId = account?.id ?? null;
   const { sub } = await identities.createUser({ email: input.email, role: input.role, accountId });
   try {
-    const audit = { context, entry: { action: 'user.create', resourceType: 'user', accountId }, resourceIdColumn: 'id' };
+    const audit = {
+      context,
+      entry: { action: 'user.create', resourceType: 'user', accountId },
+      resourceIdColumn: 'id',
+    };
     const row = await repo.insertUser(db, { ...input, cognitoSub: sub, accountId }, audit);
     if (!row) throw seatsFull(account?.maxUsers ?? null);
     return toUserDto(row);
@@ -132,7 +157,8 @@ export async function updateUser(db: Db, context: Context, id: string, input: Up
   if (!existing) throw notFound('User');
   if (actor.role !== 'super_admin') {
     if (input.role === 'super_admin') throw forbidden('An account_admin may not grant super_admin');
-    if (input.accountId && input.accountId !== existing.account_id) throw forbidden('An account_admin may not move users between accounts');
+    if (input.accountId && input.accountId !== existing.account_id)
+      throw forbidden('An account_admin may not move users between accounts');
   }
   if (existing.id === actor.userId && (input.role || (input.status && input.status !== 'active'))) {
     throw conflict('You cannot change your own role or deactivate yourself');
@@ -144,9 +170,14 @@ export async function updateUser(db: Db, context: Context, id: string, input: Up
   const takesSeat = targetAccount !== null && targetStatus !== 'inactive' && (existing.status === 'inactive' || moves);
   const identities = identityProvider();
   const write = async (trx: Db) => {
-    if (input.role && input.role !== existing.role) await identities.changeRole({ email: existing.email, from: existing.role, to: input.role });
-    if (input.status && input.status !== existing.status) await identities.setEnabled({ email: existing.email, enabled: input.status === 'active' });
-    const row = await repo.updateUser(trx, id, input, { context, entry: userAudit('user.update', { id, account_id: targetAccount }) });
+    if (input.role && input.role !== existing.role)
+      await identities.changeRole({ email: existing.email, from: existing.role, to: input.role });
+    if (input.status && input.status !== existing.status)
+      await identities.setEnabled({ email: existing.email, enabled: input.status === 'active' });
+    const row = await repo.updateUser(trx, id, input, {
+      context,
+      entry: userAudit('user.update', { id, account_id: targetAccount }),
+    });
     if (!row) throw notFound('User');
     return toUserDto(row);
   };

@@ -39,7 +39,8 @@ export const HOUSE_BUNDLE = {
   sourcesContent: false,
   mainFields: ['module', 'main'],
   /** ESM bundles of CommonJS dependencies still call `require` for Node built-ins. */
-  banner: "import { createRequire as __genascopeCreateRequire } from 'node:module';const require = __genascopeCreateRequire(import.meta.url);",
+  banner:
+    "import { createRequire as __genascopeCreateRequire } from 'node:module';const require = __genascopeCreateRequire(import.meta.url);",
   /**
    * Local-mode only (node-postgres, embedded PostgreSQL): never loaded in Lambda, which uses the Data API.
    * The AWS SDK is bundled on purpose, so production runs the SDK version the tests ran.

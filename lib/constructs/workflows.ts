@@ -13,7 +13,11 @@ import { createEncryptedLogGroup } from './customer-key.ts';
 import { GenascopeFunction, REPO_ROOT } from './genascope-function.ts';
 
 /** `invite-lifecycle` → `InviteLifecycle`. */
-const pascal = (name: string) => name.split('-').map((p) => p[0]!.toUpperCase() + p.slice(1)).join('');
+const pascal = (name: string) =>
+  name
+    .split('-')
+    .map((p) => p[0]!.toUpperCase() + p.slice(1))
+    .join('');
 
 export interface WorkflowsProps {
   readonly workflows: readonly WorkflowDef[];
@@ -79,14 +83,27 @@ export class Workflows extends Construct {
         statements: [
           new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [task.functionArn] }),
           new iam.PolicyStatement({ actions: LOG_DELIVERY_ACTIONS, resources: ['*'] }),
-          new iam.PolicyStatement({ actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'], resources: ['*'] }),
+          new iam.PolicyStatement({
+            actions: [
+              'xray:PutTraceSegments',
+              'xray:PutTelemetryRecords',
+              'xray:GetSamplingRules',
+              'xray:GetSamplingTargets',
+            ],
+            resources: ['*'],
+          }),
         ],
       });
       this.policies.push(policy);
       // A fixed name gives an ARN known without referencing the resource, so the task function itself may
       // resume its own executions without a dependency cycle (function → policy → state machine → function).
       const stateMachineName = `genascope-${props.stage}-${workflow.name}`;
-      const arn = stack.formatArn({ service: 'states', resource: 'stateMachine', resourceName: stateMachineName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+      const arn = stack.formatArn({
+        service: 'states',
+        resource: 'stateMachine',
+        resourceName: stateMachineName,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      });
       const stateMachine = new sfn.CfnStateMachine(this, `${name}StateMachine`, {
         stateMachineName,
         stateMachineType: 'STANDARD',
@@ -102,7 +119,12 @@ export class Workflows extends Construct {
       stateMachine.node.addDependency(role);
       this.stateMachines.set(workflow.name, stateMachine);
 
-      const executions = stack.formatArn({ service: 'states', resource: 'execution', resourceName: `${stateMachineName}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+      const executions = stack.formatArn({
+        service: 'states',
+        resource: 'execution',
+        resourceName: `${stateMachineName}:*`,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      });
       const envName = `${workflow.name.toUpperCase().replaceAll('-', '_')}_STATE_MACHINE_ARN`;
       for (const area of workflow.startedBy) {
         const fn = props.areaFunctions.get(area);
@@ -110,7 +132,10 @@ export class Workflows extends Construct {
         fn.bindEnv(envName, arn);
         fn.policy.addStatements(
           new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [arn] }),
-          new iam.PolicyStatement({ actions: ['states:StopExecution', 'states:DescribeExecution'], resources: [executions] }),
+          new iam.PolicyStatement({
+            actions: ['states:StopExecution', 'states:DescribeExecution'],
+            resources: [executions],
+          }),
         );
         this.executionGrants.push({ policy: fn.policy, stateMachine });
       }
@@ -122,7 +147,12 @@ export class Workflows extends Construct {
       });
       for (const fn of resumers) {
         fn.bindEnv(envName, arn);
-        fn.policy.addStatements(new iam.PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'], resources: [arn] }));
+        fn.policy.addStatements(
+          new iam.PolicyStatement({
+            actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'],
+            resources: [arn],
+          }),
+        );
       }
     }
   }

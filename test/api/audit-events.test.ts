@@ -28,19 +28,27 @@ describe.each(DIALECTS)('GET /v1/audit-events (%s)', (dialect) => {
       accountId: api().seed.accounts['Demo Clinic'],
     });
     const since = new Date(Date.parse(read.occurredAt) + 1).toISOString();
-    const later = await api().request('GET', `/v1/audit-events?patientId=${patientId}&from=${encodeURIComponent(since)}`, { token });
+    const later = await api().request(
+      'GET',
+      `/v1/audit-events?patientId=${patientId}&from=${encodeURIComponent(since)}`,
+      { token },
+    );
     expect(later.body.items.map((e: { id: string }) => e.id)).not.toContain(read.id);
   });
 
   test("another clinic's admin sees none of these events; clinicians and office staff may not read the audit log", async () => {
     const { patientId } = await readPatientAsClinician();
-    const other = await api().request('GET', `/v1/audit-events?patientId=${patientId}`, { token: await api().token('admin@lakeside-clinic.test') });
+    const other = await api().request('GET', `/v1/audit-events?patientId=${patientId}`, {
+      token: await api().token('admin@lakeside-clinic.test'),
+    });
     expect(other.status).toBe(200);
     expect(other.body.items).toEqual([]);
     for (const email of ['clinician@demo-clinic.test', 'staff@demo-clinic.test']) {
       expect((await api().request('GET', '/v1/audit-events', { token: await api().token(email) })).status).toBe(403);
     }
-    const superAdmin = await api().request('GET', `/v1/audit-events?patientId=${patientId}`, { token: await api().token('superadmin@genascope.test') });
+    const superAdmin = await api().request('GET', `/v1/audit-events?patientId=${patientId}`, {
+      token: await api().token('superadmin@genascope.test'),
+    });
     expect(superAdmin.body.items.length).toBeGreaterThan(0);
   });
 
@@ -48,7 +56,10 @@ describe.each(DIALECTS)('GET /v1/audit-events (%s)', (dialect) => {
     const token = await api().token('admin@demo-clinic.test');
     const bad = await api().request('GET', '/v1/audit-events?from=yesterday&patientId=x', { token });
     expect(bad.status).toBe(400);
-    expect([...new Set(bad.body.errors.map((e: { field: string }) => e.field))].sort()).toEqual(['query.from', 'query.patientId']);
+    expect([...new Set(bad.body.errors.map((e: { field: string }) => e.field))].sort()).toEqual([
+      'query.from',
+      'query.patientId',
+    ]);
     await readPatientAsClinician();
     const first = await api().request('GET', '/v1/audit-events?limit=2', { token });
     expect(first.body.nextCursor).toEqual(expect.any(String));

@@ -19,7 +19,17 @@ describe.each(DIALECTS)('staff ID tokens (%s)', (dialect) => {
   }
 
   /** A token of the local identity provider for a seeded user, with overrides. */
-  async function tokenFor(email: string, overrides: { expiresIn?: number; issuer?: string; audience?: string; accountId?: string | null; role?: 'super_admin'; sub?: string } = {}) {
+  async function tokenFor(
+    email: string,
+    overrides: {
+      expiresIn?: number;
+      issuer?: string;
+      audience?: string;
+      accountId?: string | null;
+      role?: 'super_admin';
+      sub?: string;
+    } = {},
+  ) {
     const row = await userRow(email);
     return api().app.identityProvider.signIdToken({
       sub: overrides.sub ?? row.cognito_sub,
@@ -63,7 +73,11 @@ describe.each(DIALECTS)('staff ID tokens (%s)', (dialect) => {
     const token = await tokenFor(CLINICIAN);
     const [header, payload, signature] = token.split('.') as [string, string, string];
     // Payload claims the super_admin group and a later expiry; signature is the original one.
-    const claims = { ...decodePart(payload), 'cognito:groups': ['super_admin'], exp: Math.floor(Date.now() / 1000) + 86_400 };
+    const claims = {
+      ...decodePart(payload),
+      'cognito:groups': ['super_admin'],
+      exp: Math.floor(Date.now() / 1000) + 86_400,
+    };
     const forgedPayload = Buffer.from(JSON.stringify(claims)).toString('base64url');
     expectUnauthorized(await me(`${header}.${forgedPayload}.${signature}`));
     // Signature altered in one byte.
@@ -72,7 +86,9 @@ describe.each(DIALECTS)('staff ID tokens (%s)', (dialect) => {
     expectUnauthorized(await me(`${header}.${payload}.${bytes.toString('base64url')}`));
     // No signature at all, and alg none.
     expectUnauthorized(await me(`${header}.${payload}.`));
-    const none = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT', kid: decodePart(header).kid })).toString('base64url');
+    const none = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT', kid: decodePart(header).kid })).toString(
+      'base64url',
+    );
     expectUnauthorized(await me(`${none}.${payload}.`));
   });
 
@@ -88,7 +104,9 @@ describe.each(DIALECTS)('staff ID tokens (%s)', (dialect) => {
 
   test('a wrong issuer or a wrong audience answers 401', async () => {
     const issuer = api().app.identityProvider.issuer;
-    expectUnauthorized(await me(await tokenFor(CLINICIAN, { issuer: issuer.replace('GenascopeLocal', 'SomeOtherPool') })));
+    expectUnauthorized(
+      await me(await tokenFor(CLINICIAN, { issuer: issuer.replace('GenascopeLocal', 'SomeOtherPool') })),
+    );
     expectUnauthorized(await me(await tokenFor(CLINICIAN, { issuer: 'https://evil.example.com/' })));
     expectUnauthorized(await me(await tokenFor(CLINICIAN, { audience: `${authConfig.clientId}-other` })));
   });
@@ -118,7 +136,10 @@ describe.each(DIALECTS)('staff ID tokens (%s)', (dialect) => {
     const staffId = api().seed.users['staff@demo-clinic.test'] as string;
     expect((await api().request('GET', '/v1/patients', { token: staffToken })).status).toBe(200);
 
-    const suspend = await api().request('PATCH', `/v1/users/${staffId}`, { token: admin, body: { status: 'suspended' } });
+    const suspend = await api().request('PATCH', `/v1/users/${staffId}`, {
+      token: admin,
+      body: { status: 'suspended' },
+    });
     expect(suspend.status).toBe(200);
     expect(suspend.body.status).toBe('suspended');
     expectUnauthorized(await api().request('GET', '/v1/patients', { token: staffToken }));
@@ -128,7 +149,10 @@ describe.each(DIALECTS)('staff ID tokens (%s)', (dialect) => {
     // Other users of the clinic are unaffected.
     expect((await me(await api().token(CLINICIAN))).status).toBe(200);
 
-    const reactivate = await api().request('PATCH', `/v1/users/${staffId}`, { token: admin, body: { status: 'active' } });
+    const reactivate = await api().request('PATCH', `/v1/users/${staffId}`, {
+      token: admin,
+      body: { status: 'active' },
+    });
     expect(reactivate.status).toBe(200);
     expect((await me(staffToken)).status).toBe(200);
   });
@@ -154,7 +178,10 @@ describe.each(DIALECTS)('staff ID tokens (%s)', (dialect) => {
     );
     for (const token of lakesideTokens) expect((await me(token)).status).toBe(200);
 
-    const suspend = await api().request('PATCH', `/v1/accounts/${lakeside}`, { token: superAdmin, body: { status: 'suspended' } });
+    const suspend = await api().request('PATCH', `/v1/accounts/${lakeside}`, {
+      token: superAdmin,
+      body: { status: 'suspended' },
+    });
     expect(suspend.status).toBe(200);
     expect(suspend.body.status).toBe('suspended');
     for (const token of lakesideTokens) {
@@ -163,16 +190,24 @@ describe.each(DIALECTS)('staff ID tokens (%s)', (dialect) => {
     }
     // The account admin cannot undo it: it is locked out too.
     const [lakesideAdmin] = lakesideTokens as [string];
-    expectUnauthorized(await api().request('PATCH', `/v1/accounts/${lakeside}`, { token: lakesideAdmin, body: { name: 'Lakeside' } }));
+    expectUnauthorized(
+      await api().request('PATCH', `/v1/accounts/${lakeside}`, { token: lakesideAdmin, body: { name: 'Lakeside' } }),
+    );
     // Another clinic and the platform operator are unaffected.
     expect((await me(await api().token(CLINICIAN))).status).toBe(200);
     expect((await me(superAdmin)).status).toBe(200);
 
-    const inactive = await api().request('PATCH', `/v1/accounts/${lakeside}`, { token: superAdmin, body: { status: 'inactive' } });
+    const inactive = await api().request('PATCH', `/v1/accounts/${lakeside}`, {
+      token: superAdmin,
+      body: { status: 'inactive' },
+    });
     expect(inactive.status).toBe(200);
     expectUnauthorized(await me(lakesideAdmin));
 
-    const reactivate = await api().request('PATCH', `/v1/accounts/${lakeside}`, { token: superAdmin, body: { status: 'active' } });
+    const reactivate = await api().request('PATCH', `/v1/accounts/${lakeside}`, {
+      token: superAdmin,
+      body: { status: 'active' },
+    });
     expect(reactivate.status).toBe(200);
     for (const token of lakesideTokens) expect((await me(token)).status).toBe(200);
   });

@@ -8,7 +8,6 @@ import { tokenOf, answerSteps, whileRowLocked, type Step } from '../support/asse
  * dashboard and the patient timeline. Answers are chosen so that NCCN_RULES.md predicts the outcome.
  */
 
-
 const RULESET = 'NCCN-BOPP-2026.3+CEG-2026.1';
 
 /** A woman of `age` with breast cancer at `ageAtDiagnosis`, no family history, BCRAT inputs answered. */
@@ -68,7 +67,6 @@ async function answerAndComplete(api: TestApi, sessionId: string, token: string,
   return completed.body;
 }
 
-
 describe.each(DIALECTS)('eligibility results (%s)', (dialect) => {
   const api = useTestApi(dialect);
   let n = 0;
@@ -78,7 +76,12 @@ describe.each(DIALECTS)('eligibility results (%s)', (dialect) => {
     n += 1;
     const staff = await api().token(options.inviterEmail ?? 'clinician@demo-clinic.test');
     const email = `results.${n}.${dialect}@example.com`;
-    const body = { firstName: `Eli${n}`, lastName: `Result${n}`, email, ...(options.providerId ? { providerId: options.providerId } : {}) };
+    const body = {
+      firstName: `Eli${n}`,
+      lastName: `Result${n}`,
+      email,
+      ...(options.providerId ? { providerId: options.providerId } : {}),
+    };
     const invite = await api().request('POST', '/v1/invites', { token: staff, body });
     expect(invite.status).toBe(201);
     const outbox = await api().request('GET', `/dev/outbox?to=${encodeURIComponent(email)}`);
@@ -87,7 +90,9 @@ describe.each(DIALECTS)('eligibility results (%s)', (dialect) => {
     expect(accepted.status).toBe(200);
     await answerAndComplete(api(), accepted.body.sessionId, accepted.body.sessionToken, steps);
     const clinician = await api().token('clinician@demo-clinic.test');
-    const list = await api().request('GET', `/v1/eligibility-results?patientId=${invite.body.patientId}`, { token: clinician });
+    const list = await api().request('GET', `/v1/eligibility-results?patientId=${invite.body.patientId}`, {
+      token: clinician,
+    });
     expect(list.status).toBe(200);
     expect(list.body.items).toHaveLength(1);
     // Lists show summaries; the criteria, risk models and profile are the result's own.
@@ -98,14 +103,37 @@ describe.each(DIALECTS)('eligibility results (%s)', (dialect) => {
     const { criteria, unknowns, nextSteps, riskModels, riskProfile, ...summary } = detail.body;
     expect(list.body.items[0]).toEqual(summary);
     expect([criteria, unknowns, nextSteps, riskModels, riskProfile].every((part) => part !== undefined)).toBe(true);
-    return { patientId: invite.body.patientId as string, inviteId: invite.body.id as string, sessionId: accepted.body.sessionId as string, result: detail.body };
+    return {
+      patientId: invite.body.patientId as string,
+      inviteId: invite.body.id as string,
+      sessionId: accepted.body.sessionId as string,
+      result: detail.body,
+    };
   }
 
   test('a woman with breast cancer at 42 meets BOPP-CRIT-2: criteria, explanation, next steps, risk models', async () => {
     const { patientId, sessionId, result } = await assessedPatient(breastCancerAt(42));
-    expect(result).toMatchObject({ patientId, sessionId, outcome: 'meets', nccnEligible: true, isEligible: true, ruleset: RULESET, tcScore: null, providerReviewed: false, providerId: null, reviewNotes: null });
+    expect(result).toMatchObject({
+      patientId,
+      sessionId,
+      outcome: 'meets',
+      nccnEligible: true,
+      isEligible: true,
+      ruleset: RULESET,
+      tcScore: null,
+      providerReviewed: false,
+      providerId: null,
+      reviewNotes: null,
+    });
     expect(result.criteria).toEqual([
-      expect.objectContaining({ id: 'BOPP-CRIT-2.age-50', section: 'BOPP-CRIT-2', category: 'clinically_indicated', status: 'met', explanation: 'Breast cancer diagnosed at 42 (≤ 50)', evidence: ['personalCancers[0]'] }),
+      expect.objectContaining({
+        id: 'BOPP-CRIT-2.age-50',
+        section: 'BOPP-CRIT-2',
+        category: 'clinically_indicated',
+        status: 'met',
+        explanation: 'Breast cancer diagnosed at 42 (≤ 50)',
+        evidence: ['personalCancers[0]'],
+      }),
     ]);
     expect(result.unknowns).toEqual([]);
     expect(result.nextSteps.map((s: { kind: string }) => s.kind)).toEqual(['genetic_counselling', 'multigene_panel']);
@@ -114,14 +142,35 @@ describe.each(DIALECTS)('eligibility results (%s)', (dialect) => {
     expect(panel.genes).toEqual(expect.arrayContaining(['BRCA1', 'BRCA2', 'PALB2']));
     expect(panel.genes).not.toContain('MLH1');
     // BCRAT is not for a woman who has had breast cancer; Tyrer-Cuzick has no engine and gives no number.
-    expect(result.riskModels.bcrat).toEqual({ available: false, reason: 'BCRAT does not apply after invasive breast cancer, DCIS or LCIS' });
-    expect(result.riskModels.tyrerCuzick).toEqual({ available: false, reason: 'No licensed Tyrer-Cuzick (IBIS) engine is configured' });
-    expect(result.riskProfile.personalCancers).toEqual([{ type: 'breast', ageAtDiagnosis: 42, mmrDeficient: null, tripleNegative: false, lobular: false, multiplePrimary: false }]);
+    expect(result.riskModels.bcrat).toEqual({
+      available: false,
+      reason: 'BCRAT does not apply after invasive breast cancer, DCIS or LCIS',
+    });
+    expect(result.riskModels.tyrerCuzick).toEqual({
+      available: false,
+      reason: 'No licensed Tyrer-Cuzick (IBIS) engine is configured',
+    });
+    expect(result.riskProfile.personalCancers).toEqual([
+      {
+        type: 'breast',
+        ageAtDiagnosis: 42,
+        mmrDeficient: null,
+        tripleNegative: false,
+        lobular: false,
+        multiplePrimary: false,
+      },
+    ]);
 
-    const single = await api().request('GET', `/v1/eligibility-results/${result.id}`, { token: await api().token('clinician@demo-clinic.test') });
+    const single = await api().request('GET', `/v1/eligibility-results/${result.id}`, {
+      token: await api().token('clinician@demo-clinic.test'),
+    });
     expect(single.status).toBe(200);
     expect(single.body).toEqual(result);
-    const row = await api().db.selectFrom('eligibility_results').selectAll().where('id', '=', result.id).executeTakeFirstOrThrow();
+    const row = await api()
+      .db.selectFrom('eligibility_results')
+      .selectAll()
+      .where('id', '=', result.id)
+      .executeTakeFirstOrThrow();
     expect(row).toMatchObject({ outcome: 'meets', ruleset: RULESET, nccn_eligible: true, tc_score: null });
   });
 
@@ -137,34 +186,55 @@ describe.each(DIALECTS)('eligibility results (%s)', (dialect) => {
     expect(Math.abs(bcrat.lifetimeRiskPct - 24.5268)).toBeLessThanOrEqual(0.001);
     expect(Math.abs(bcrat.averageFiveYearRiskPct - 0.5787)).toBeLessThanOrEqual(0.001);
     // 1.90 % ≥ 1.67 %: risk-reducing medication is discussed.
-    expect(result.nextSteps.map((s: { kind: string }) => s.kind)).toEqual(['genetic_counselling', 'multigene_panel', 'chemoprevention_discussion']);
+    expect(result.nextSteps.map((s: { kind: string }) => s.kind)).toEqual([
+      'genetic_counselling',
+      'multigene_panel',
+      'chemoprevention_discussion',
+    ]);
     expect(result.nextSteps[2].reason).toContain('1.90%');
-    expect(result.riskModels.tyrerCuzick).toEqual({ available: false, reason: 'No licensed Tyrer-Cuzick (IBIS) engine is configured' });
+    expect(result.riskModels.tyrerCuzick).toEqual({
+      available: false,
+      reason: 'No licensed Tyrer-Cuzick (IBIS) engine is configured',
+    });
     expect(result.tcScore).toBeNull();
   });
 
   test('completing a second session with changed answers adds a new result and keeps the first', async () => {
     const first = await assessedPatient(breastCancerAt(42));
     const clinician = await api().token('clinician@demo-clinic.test');
-    const started = await api().request('POST', '/v1/chat-sessions', { token: clinician, body: { patientId: first.patientId, source: 'provider' } });
+    const started = await api().request('POST', '/v1/chat-sessions', {
+      token: clinician,
+      body: { patientId: first.patientId, source: 'provider' },
+    });
     expect(started.status).toBe(201);
     await answerAndComplete(api(), started.body.id, clinician, breastCancerAt(58, 62));
 
-    const list = await api().request('GET', `/v1/eligibility-results?patientId=${first.patientId}`, { token: clinician });
+    const list = await api().request('GET', `/v1/eligibility-results?patientId=${first.patientId}`, {
+      token: clinician,
+    });
     expect(list.body.items.map((r: { sessionId: string; outcome: string }) => [r.sessionId, r.outcome])).toEqual([
       [started.body.id, 'may_consider'],
       [first.sessionId, 'meets'],
     ]);
     const [secondSummary, original] = list.body.items;
-    const second = (await api().request('GET', `/v1/eligibility-results/${secondSummary.id}`, { token: clinician })).body;
+    const second = (await api().request('GET', `/v1/eligibility-results/${secondSummary.id}`, { token: clinician }))
+      .body;
     expect(second.id).not.toBe(first.result.id);
-    expect(second.criteria.map((c: { id: string; explanation: string }) => [c.id, c.explanation])).toEqual([['BOPP-CRIT-3.age-65', 'Breast cancer diagnosed at 58 (≤ 65)']]);
+    expect(second.criteria.map((c: { id: string; explanation: string }) => [c.id, c.explanation])).toEqual([
+      ['BOPP-CRIT-3.age-65', 'Breast cancer diagnosed at 58 (≤ 65)'],
+    ]);
     expect(second.nccnEligible).toBe(false);
     const { criteria, unknowns, nextSteps, riskModels, riskProfile, ...firstSummary } = first.result;
     expect(original).toEqual(firstSummary);
-    const paged = await api().request('GET', `/v1/eligibility-results?patientId=${first.patientId}&limit=1`, { token: clinician });
+    const paged = await api().request('GET', `/v1/eligibility-results?patientId=${first.patientId}&limit=1`, {
+      token: clinician,
+    });
     expect(paged.body.items.map((r: { id: string }) => r.id)).toEqual([second.id]);
-    const rest = await api().request('GET', `/v1/eligibility-results?patientId=${first.patientId}&limit=1&cursor=${encodeURIComponent(paged.body.nextCursor)}`, { token: clinician });
+    const rest = await api().request(
+      'GET',
+      `/v1/eligibility-results?patientId=${first.patientId}&limit=1&cursor=${encodeURIComponent(paged.body.nextCursor)}`,
+      { token: clinician },
+    );
     expect(rest.body.items.map((r: { id: string }) => r.id)).toEqual([original.id]);
   });
 
@@ -175,22 +245,47 @@ describe.each(DIALECTS)('eligibility results (%s)', (dialect) => {
     for (const email of ['staff@demo-clinic.test', 'admin@demo-clinic.test']) {
       expect((await api().request('POST', path, { token: await api().token(email), body })).status, email).toBe(403);
     }
-    expect((await api().request('POST', path, { token: await api().token('clinician@lakeside-clinic.test'), body })).status).toBe(404);
+    expect(
+      (await api().request('POST', path, { token: await api().token('clinician@lakeside-clinic.test'), body })).status,
+    ).toBe(404);
     const clinician = await api().token('clinician@demo-clinic.test');
     const empty = await api().request('POST', path, { token: clinician, body: { notes: '', agree: true } });
     expect(empty.status).toBe(422);
     expect(empty.body.errors.map((e: { field: string }) => e.field)).toContain('body.notes');
-    expect((await api().db.selectFrom('eligibility_results').select('provider_reviewed').where('id', '=', result.id).executeTakeFirstOrThrow()).provider_reviewed).toBe(false);
+    expect(
+      (
+        await api()
+          .db.selectFrom('eligibility_results')
+          .select('provider_reviewed')
+          .where('id', '=', result.id)
+          .executeTakeFirstOrThrow()
+      ).provider_reviewed,
+    ).toBe(false);
 
     const reviewed = await api().request('POST', path, { token: clinician, body });
     expect(reviewed.status).toBe(200);
-    expect(reviewed.body).toMatchObject({ id: result.id, providerReviewed: true, providerId: api().seed.users['clinician@demo-clinic.test'], reviewNotes: body.notes, reviewAgrees: true, outcome: 'meets' });
+    expect(reviewed.body).toMatchObject({
+      id: result.id,
+      providerReviewed: true,
+      providerId: api().seed.users['clinician@demo-clinic.test'],
+      reviewNotes: body.notes,
+      reviewAgrees: true,
+      outcome: 'meets',
+    });
     expect(reviewed.body.reviewedAt).toMatch(/Z$/);
-    const again = await api().request('POST', path, { token: clinician, body: { notes: 'Changed my mind', agree: false } });
+    const again = await api().request('POST', path, {
+      token: clinician,
+      body: { notes: 'Changed my mind', agree: false },
+    });
     expect(again.status).toBe(409);
     const stored = await api().request('GET', `/v1/eligibility-results/${result.id}`, { token: clinician });
     expect(stored.body).toMatchObject({ providerReviewed: true, reviewNotes: body.notes, reviewAgrees: true });
-    const audit = await api().db.selectFrom('audit_events').select(['actor_id']).where('action', '=', 'eligibility_result.review').where('resource_id', '=', result.id).execute();
+    const audit = await api()
+      .db.selectFrom('audit_events')
+      .select(['actor_id'])
+      .where('action', '=', 'eligibility_result.review')
+      .where('resource_id', '=', result.id)
+      .execute();
     expect(audit).toEqual([{ actor_id: api().seed.users['clinician@demo-clinic.test'] }]);
   });
 
@@ -200,13 +295,28 @@ describe.each(DIALECTS)('eligibility results (%s)', (dialect) => {
     const path = `/v1/eligibility-results/${result.id}/review`;
     // Both requests pass their "not yet reviewed" check before either may write.
     const responses = await whileRowLocked(api(), 'eligibility_results', result.id, 2, () =>
-      Promise.all([1, 2].map((i) => api().request('POST', path, { token: clinician, body: { notes: `review ${i}`, agree: i === 1 } }))),
+      Promise.all(
+        [1, 2].map((i) =>
+          api().request('POST', path, { token: clinician, body: { notes: `review ${i}`, agree: i === 1 } }),
+        ),
+      ),
     );
     expect(responses.map((r) => r.status).sort()).toEqual([200, 409]);
     const winner = responses.find((r) => r.status === 200)?.body;
-    const stored = await api().db.selectFrom('eligibility_results').select(['review_notes', 'review_agrees']).where('id', '=', result.id).executeTakeFirstOrThrow();
+    const stored = await api()
+      .db.selectFrom('eligibility_results')
+      .select(['review_notes', 'review_agrees'])
+      .where('id', '=', result.id)
+      .executeTakeFirstOrThrow();
     expect(stored).toEqual({ review_notes: winner.reviewNotes, review_agrees: winner.reviewAgrees });
-    expect(await api().db.selectFrom('audit_events').select('id').where('action', '=', 'eligibility_result.review').where('resource_id', '=', result.id).execute()).toHaveLength(1);
+    expect(
+      await api()
+        .db.selectFrom('audit_events')
+        .select('id')
+        .where('action', '=', 'eligibility_result.review')
+        .where('resource_id', '=', result.id)
+        .execute(),
+    ).toHaveLength(1);
   });
 
   test('an unknown age at diagnosis: needs review, the unknown is named; office staff read it, other clinics see nothing', async () => {
@@ -239,37 +349,58 @@ describe.each(DIALECTS)('eligibility results (%s)', (dialect) => {
     const clinicianId = api().seed.users['clinician@demo-clinic.test'] as string;
     const mine = await assessedPatient(breastCancerAt(42), { providerId: clinicianId });
     const clinician = await api().token('clinician@demo-clinic.test');
-    const again = await api().request('POST', '/v1/chat-sessions', { token: clinician, body: { patientId: mine.patientId, source: 'provider' } });
+    const again = await api().request('POST', '/v1/chat-sessions', {
+      token: clinician,
+      body: { patientId: mine.patientId, source: 'provider' },
+    });
     await answerAndComplete(api(), again.body.id, clinician, breastCancerAt(58, 62));
     // A session started later but not completed is not the latest completed one.
-    await api().request('POST', '/v1/chat-sessions', { token: clinician, body: { patientId: mine.patientId, source: 'direct' } });
+    await api().request('POST', '/v1/chat-sessions', {
+      token: clinician,
+      body: { patientId: mine.patientId, source: 'direct' },
+    });
     const unassigned = await assessedPatient(MOTHER_BREAST_45, { inviterEmail: 'staff@demo-clinic.test' });
 
     const admin = await api().token('admin@demo-clinic.test');
     const all = await api().request('GET', '/v1/dashboard/risk-assessments?limit=100', { token: admin });
     expect(all.status).toBe(200);
     const entry = all.body.items.find((i: { patientId: string }) => i.patientId === mine.patientId);
-    const latest = (await api().request('GET', `/v1/eligibility-results?patientId=${mine.patientId}&limit=1`, { token: clinician })).body.items[0];
-    expect(entry).toMatchObject({ providerId: clinicianId, latestSession: { id: again.body.id, status: 'completed' }, latestResult: { id: latest.id, outcome: 'may_consider', isEligible: false, providerReviewed: false } });
+    const latest = (
+      await api().request('GET', `/v1/eligibility-results?patientId=${mine.patientId}&limit=1`, { token: clinician })
+    ).body.items[0];
+    expect(entry).toMatchObject({
+      providerId: clinicianId,
+      latestSession: { id: again.body.id, status: 'completed' },
+      latestResult: { id: latest.id, outcome: 'may_consider', isEligible: false, providerReviewed: false },
+    });
     expect(entry.latestSession.completedAt).toMatch(/Z$/);
     expect(all.body.items.map((i: { patientId: string }) => i.patientId)).toContain(unassigned.patientId);
 
-    const filtered = await api().request('GET', `/v1/dashboard/risk-assessments?limit=100&providerId=${clinicianId}`, { token: admin });
+    const filtered = await api().request('GET', `/v1/dashboard/risk-assessments?limit=100&providerId=${clinicianId}`, {
+      token: admin,
+    });
     const ids = filtered.body.items.map((i: { patientId: string }) => i.patientId);
     expect(ids).toContain(mine.patientId);
     expect(ids).not.toContain(unassigned.patientId);
     expect(filtered.body.items.every((i: { providerId: string }) => i.providerId === clinicianId)).toBe(true);
 
-    const other = await api().request('GET', '/v1/dashboard/risk-assessments?limit=100', { token: await api().token('admin@lakeside-clinic.test') });
+    const other = await api().request('GET', '/v1/dashboard/risk-assessments?limit=100', {
+      token: await api().token('admin@lakeside-clinic.test'),
+    });
     expect(other.body.items.map((i: { patientId: string }) => i.patientId)).not.toContain(mine.patientId);
   });
 
   test('the patient timeline shows the invite, the chat sessions and the eligibility results with their outcome', async () => {
     const { patientId, inviteId, sessionId, result } = await assessedPatient(breastCancerAt(42));
     const clinician = await api().token('clinician@demo-clinic.test');
-    const second = await api().request('POST', '/v1/chat-sessions', { token: clinician, body: { patientId, source: 'provider' } });
+    const second = await api().request('POST', '/v1/chat-sessions', {
+      token: clinician,
+      body: { patientId, source: 'provider' },
+    });
     await answerAndComplete(api(), second.body.id, clinician, breastCancerAt(58, 62));
-    const later = (await api().request('GET', `/v1/eligibility-results?patientId=${patientId}&limit=1`, { token: clinician })).body.items[0];
+    const later = (
+      await api().request('GET', `/v1/eligibility-results?patientId=${patientId}&limit=1`, { token: clinician })
+    ).body.items[0];
     expect(later.outcome).toBe('may_consider');
 
     const staff = await api().token('staff@demo-clinic.test');
@@ -288,6 +419,12 @@ describe.each(DIALECTS)('eligibility results (%s)', (dialect) => {
     expect(events.map((e) => e.type)).toContain('patient_created');
     // Newest first: the second result comes before the first.
     expect(events.findIndex((e) => e.id === later.id)).toBeLessThan(events.findIndex((e) => e.id === result.id));
-    expect((await api().request('GET', `/v1/patients/${patientId}/timeline`, { token: await api().token('staff@lakeside-clinic.test') })).status).toBe(404);
+    expect(
+      (
+        await api().request('GET', `/v1/patients/${patientId}/timeline`, {
+          token: await api().token('staff@lakeside-clinic.test'),
+        })
+      ).status,
+    ).toBe(404);
   });
 });

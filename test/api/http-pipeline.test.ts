@@ -13,9 +13,23 @@ describe.each(DIALECTS)('HTTP pipeline (%s)', (dialect) => {
   const api = useTestApi(dialect);
 
   const countPatients = async () =>
-    Number((await api().db.selectFrom('patients').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await api()
+          .db.selectFrom('patients')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   const countAudit = async () =>
-    Number((await api().db.selectFrom('audit_events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await api()
+          .db.selectFrom('audit_events')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   test('a non-JSON body answers 415 problem+json and writes nothing', async () => {
     const token = await api().token('clinician@demo-clinic.test');
@@ -73,9 +87,15 @@ describe.each(DIALECTS)('HTTP pipeline (%s)', (dialect) => {
   test('a missing body answers 422 naming the required fields; JSON sent as text/plain (fetch default) 415', async () => {
     const token = await api().token('clinician@demo-clinic.test');
     const before = await countPatients();
-    const empty = await api().request('POST', '/v1/patients', { token, headers: { 'content-type': 'application/json' } });
+    const empty = await api().request('POST', '/v1/patients', {
+      token,
+      headers: { 'content-type': 'application/json' },
+    });
     expect(empty.status).toBe(422);
-    expect(empty.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['body.firstName', 'body.lastName']);
+    expect(empty.body.errors.map((e: { field: string }) => e.field).sort()).toEqual([
+      'body.firstName',
+      'body.lastName',
+    ]);
     expect(await countPatients()).toBe(before);
     // fetch labels a string body text/plain;charset=UTF-8 when no content type is given.
     const untyped = await api().request('POST', '/v1/patients', { token, rawBody: '{"firstName":"A","lastName":"B"}' });
@@ -180,7 +200,11 @@ describe.each(DIALECTS)('HTTP pipeline (%s)', (dialect) => {
 
   test('CORS preflight for an allowed origin lists methods and headers; other origins get none', async () => {
     const preflight = await api().request('OPTIONS', '/v1/patients', {
-      headers: { origin: ALLOWED_ORIGIN, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+      headers: {
+        origin: ALLOWED_ORIGIN,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization,content-type',
+      },
     });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-origin')).toBe(ALLOWED_ORIGIN);

@@ -31,17 +31,32 @@ describe.each(DIALECTS)('patient import (%s)', (dialect) => {
   const userId = (email: string) => api().seed.users[email] as string;
 
   const importCsv = async (email: string, body: string, query = ''): Promise<ApiResponse<Report>> =>
-    api().request('POST', `/v1/patients/import${query}`, { token: await api().token(email), rawBody: body, headers: { 'content-type': 'text/csv' } });
+    api().request('POST', `/v1/patients/import${query}`, {
+      token: await api().token(email),
+      rawBody: body,
+      headers: { 'content-type': 'text/csv' },
+    });
   const importJson = async (email: string, body: unknown, query = ''): Promise<ApiResponse<Report>> =>
     api().request('POST', `/v1/patients/import${query}`, { token: await api().token(email), body });
 
   const countPatients = async (accountId?: string) => {
-    let query = api().db.selectFrom('patients').select((eb) => eb.fn.countAll<number>().as('n'));
+    let query = api()
+      .db.selectFrom('patients')
+      .select((eb) => eb.fn.countAll<number>().as('n'));
     if (accountId) query = query.where('account_id', '=', accountId);
     return Number((await query.executeTakeFirstOrThrow()).n);
   };
-  const countAudit = async () => Number((await api().db.selectFrom('audit_events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-  const patientByEmail = (email: string) => api().db.selectFrom('patients').selectAll().where('email', '=', email).executeTakeFirst();
+  const countAudit = async () =>
+    Number(
+      (
+        await api()
+          .db.selectFrom('audit_events')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  const patientByEmail = (email: string) =>
+    api().db.selectFrom('patients').selectAll().where('email', '=', email).executeTakeFirst();
 
   test('a CSV creates one patient per row, maps provider_email to the clinician, and audits each', async () => {
     const body = csv(
@@ -53,22 +68,47 @@ describe.each(DIALECTS)('patient import (%s)', (dialect) => {
     const response = await importCsv(STAFF, body);
     expect(response.status).toBe(200);
     expect(response.body.summary).toEqual({ total: 3, created: 3, duplicate: 0, invalid: 0 });
-    expect(response.body.rows.map((r) => [r.row, r.status])).toEqual([[1, 'created'], [2, 'created'], [3, 'created']]);
+    expect(response.body.rows.map((r) => [r.row, r.status])).toEqual([
+      [1, 'created'],
+      [2, 'created'],
+      [3, 'created'],
+    ]);
     expect(await countPatients(demo())).toBe(before + 3);
 
     const olivia = await patientByEmail('olivia.ortiz@example.com');
-    expect(olivia).toMatchObject({ id: response.body.rows[0]?.patientId, account_id: demo(), first_name: 'Olivia', phone: '+1 555 0100', provider_id: userId(CLINICIAN), status: 'active' });
+    expect(olivia).toMatchObject({
+      id: response.body.rows[0]?.patientId,
+      account_id: demo(),
+      first_name: 'Olivia',
+      phone: '+1 555 0100',
+      provider_id: userId(CLINICIAN),
+      status: 'active',
+    });
     const peter = await patientByEmail('peter.park@example.com');
-    expect(peter).toMatchObject({ id: response.body.rows[1]?.patientId, last_name: 'Park, Jr', phone: null, provider_id: null });
-    const quinn = await api().db.selectFrom('patients').selectAll().where('id', '=', response.body.rows[2]?.patientId as string).executeTakeFirstOrThrow();
+    expect(peter).toMatchObject({
+      id: response.body.rows[1]?.patientId,
+      last_name: 'Park, Jr',
+      phone: null,
+      provider_id: null,
+    });
+    const quinn = await api()
+      .db.selectFrom('patients')
+      .selectAll()
+      .where('id', '=', response.body.rows[2]?.patientId as string)
+      .executeTakeFirstOrThrow();
     expect(quinn).toMatchObject({ email: null, last_name: 'Quade', account_id: demo() });
 
     const fetched = await api().request('GET', `/v1/patients/${olivia?.id}`, { token: await api().token(STAFF) });
     expect(fetched.body.dateOfBirth).toBe('1981-02-03');
 
-    const audit = await api().db.selectFrom('audit_events').selectAll().where('request_id', '=', response.headers.get('x-request-id') as string).execute();
+    const audit = await api()
+      .db.selectFrom('audit_events')
+      .selectAll()
+      .where('request_id', '=', response.headers.get('x-request-id') as string)
+      .execute();
     expect(audit.map((a) => a.patient_id).sort()).toEqual(response.body.rows.map((r) => r.patientId).sort());
-    for (const event of audit) expect(event).toMatchObject({ action: 'patient.import', actor_id: userId(STAFF), account_id: demo() });
+    for (const event of audit)
+      expect(event).toMatchObject({ action: 'patient.import', actor_id: userId(STAFF), account_id: demo() });
   });
 
   test('invalid rows are reported with their reasons while the valid rows are kept', async () => {
@@ -112,7 +152,15 @@ describe.each(DIALECTS)('patient import (%s)', (dialect) => {
     expect(await countPatients()).toBe(before + 2);
     expect(await patientByEmail('rita.reyes@example.com')).toBeDefined();
     expect(await patientByEmail('bea@example.com')).toBeDefined();
-    for (const email of ['sven@example.com', 'uma@example.com', 'vic@example.com', 'xena@example.com', 'yara@example.com', 'zed@example.com', 'abe@example.com']) {
+    for (const email of [
+      'sven@example.com',
+      'uma@example.com',
+      'vic@example.com',
+      'xena@example.com',
+      'yara@example.com',
+      'zed@example.com',
+      'abe@example.com',
+    ]) {
       expect(await patientByEmail(email)).toBeUndefined();
     }
   });
@@ -137,7 +185,10 @@ describe.each(DIALECTS)('patient import (%s)', (dialect) => {
     expect(await countAudit()).toBe(audit);
 
     // Matching ignores the case of the e-mail and last name, and the row's position in the file.
-    const reordered = await importCsv(ADMIN, csv('Dara,DUNN,,,1961-04-04,', 'Cleo,cruz,Cleo.Cruz@Example.com,,1960-03-03,'));
+    const reordered = await importCsv(
+      ADMIN,
+      csv('Dara,DUNN,,,1961-04-04,', 'Cleo,cruz,Cleo.Cruz@Example.com,,1960-03-03,'),
+    );
     expect(reordered.body.rows.map((r) => [r.status, r.patientId])).toEqual([
       ['duplicate', first.body.rows[1]?.patientId],
       ['duplicate', first.body.rows[0]?.patientId],
@@ -164,12 +215,19 @@ describe.each(DIALECTS)('patient import (%s)', (dialect) => {
   });
 
   test('the same people are new patients in another clinic', async () => {
-    const body = csv('Maria,Garcia,maria.garcia@patients.demo-clinic.test,,1978-04-12,', 'Gus,Gray,gus.gray@example.com,,1950-01-01,clinician@lakeside-clinic.test');
+    const body = csv(
+      'Maria,Garcia,maria.garcia@patients.demo-clinic.test,,1978-04-12,',
+      'Gus,Gray,gus.gray@example.com,,1950-01-01,clinician@lakeside-clinic.test',
+    );
     const before = await countPatients(lakeside());
     const response = await importCsv('staff@lakeside-clinic.test', body);
     expect(response.body.summary).toEqual({ total: 2, created: 2, duplicate: 0, invalid: 0 });
     expect(await countPatients(lakeside())).toBe(before + 2);
-    const gus = await api().db.selectFrom('patients').selectAll().where('id', '=', response.body.rows[1]?.patientId as string).executeTakeFirstOrThrow();
+    const gus = await api()
+      .db.selectFrom('patients')
+      .selectAll()
+      .where('id', '=', response.body.rows[1]?.patientId as string)
+      .executeTakeFirstOrThrow();
     expect(gus).toMatchObject({ account_id: lakeside(), provider_id: userId('clinician@lakeside-clinic.test') });
   });
 
@@ -183,7 +241,10 @@ describe.each(DIALECTS)('patient import (%s)', (dialect) => {
 
   test('a malformed CSV answers 400 and writes nothing', async () => {
     const [patients, audit] = [await countPatients(), await countAudit()];
-    const response = await importCsv(STAFF, csv('Jo,"Jones,jo@example.com,,1970-01-01,', 'Kim,Kerr,kim@example.com,,1970-01-01,'));
+    const response = await importCsv(
+      STAFF,
+      csv('Jo,"Jones,jo@example.com,,1970-01-01,', 'Kim,Kerr,kim@example.com,,1970-01-01,'),
+    );
     expect(response.status).toBe(400);
     expect(response.headers.get('content-type')).toBe('application/problem+json');
     expect(response.body.errors).toEqual([{ field: 'body', message: 'Malformed CSV' }]);
@@ -231,7 +292,13 @@ describe.each(DIALECTS)('patient import (%s)', (dialect) => {
 
   test('a JSON array imports the same way, with per-row reasons and idempotence', async () => {
     const rows = [
-      { first_name: 'Nia', last_name: 'Nash', email: 'nia.nash@example.com', date_of_birth: '1971-01-01', provider_email: CLINICIAN },
+      {
+        first_name: 'Nia',
+        last_name: 'Nash',
+        email: 'nia.nash@example.com',
+        date_of_birth: '1971-01-01',
+        provider_email: CLINICIAN,
+      },
       { first_name: 'Omar', last_name: 'Oak', date_of_birth: '1972-02-02', phone: null },
       { first_name: 'Pia', last_name: 'Pike', email: 'pia@example.com', nickname: 'P' },
       { first_name: 'Ray' },
@@ -250,18 +317,28 @@ describe.each(DIALECTS)('patient import (%s)', (dialect) => {
 
     const again = await importJson(CLINICIAN, rows);
     expect(again.body.summary).toEqual({ total: 5, created: 0, duplicate: 2, invalid: 3 });
-    expect(again.body.rows.slice(0, 2).map((r) => r.patientId)).toEqual(response.body.rows.slice(0, 2).map((r) => r.patientId));
+    expect(again.body.rows.slice(0, 2).map((r) => r.patientId)).toEqual(
+      response.body.rows.slice(0, 2).map((r) => r.patientId),
+    );
     expect(await countPatients()).toBe(before + 2);
   });
 
   test('an import of several insert chunks creates and audits every row once, and re-importing it finds each patient', async () => {
-    const rows = Array.from({ length: 1201 }, (_, i) => ({ first_name: 'Bulk', last_name: `Chunked${i}`, date_of_birth: '1966-06-06' }));
+    const rows = Array.from({ length: 1201 }, (_, i) => ({
+      first_name: 'Bulk',
+      last_name: `Chunked${i}`,
+      date_of_birth: '1966-06-06',
+    }));
     const before = await countPatients(demo());
     const first = await importJson(STAFF, rows);
     expect(first.status).toBe(200);
     expect(first.body.summary).toEqual({ total: 1201, created: 1201, duplicate: 0, invalid: 0 });
     expect(await countPatients(demo())).toBe(before + 1201);
-    const audit = await api().db.selectFrom('audit_events').select(['resource_id', 'patient_id']).where('request_id', '=', first.headers.get('x-request-id') as string).execute();
+    const audit = await api()
+      .db.selectFrom('audit_events')
+      .select(['resource_id', 'patient_id'])
+      .where('request_id', '=', first.headers.get('x-request-id') as string)
+      .execute();
     expect(audit.map((a) => a.patient_id).sort()).toEqual(first.body.rows.map((r) => r.patientId).sort());
     expect(audit.every((a) => a.resource_id === a.patient_id)).toBe(true);
 
@@ -275,7 +352,14 @@ describe.each(DIALECTS)('patient import (%s)', (dialect) => {
     const object = await importJson(STAFF, { first_name: 'Not', last_name: 'Array' });
     expect(object.status).toBe(422);
     expect(object.body.errors?.map((e: { field: string }) => e.field)).toEqual(['body']);
-    const tooMany = await importJson(STAFF, Array.from({ length: 5001 }, (_, i) => ({ first_name: 'Many', last_name: `Rows${i}`, date_of_birth: '1970-01-01' })));
+    const tooMany = await importJson(
+      STAFF,
+      Array.from({ length: 5001 }, (_, i) => ({
+        first_name: 'Many',
+        last_name: `Rows${i}`,
+        date_of_birth: '1970-01-01',
+      })),
+    );
     expect(tooMany.status).toBe(422);
     expect(tooMany.body.errors?.map((e: { field: string }) => e.field)).toEqual(['body']);
     expect(await countPatients()).toBe(before);
@@ -283,27 +367,51 @@ describe.each(DIALECTS)('patient import (%s)', (dialect) => {
 
   test('every staff role may import; super_admin names the clinic in query.accountId', async () => {
     for (const [i, email] of [ADMIN, CLINICIAN, STAFF].entries()) {
-      const response = await importJson(email, [{ first_name: 'Role', last_name: `Importer${i}`, date_of_birth: '1966-06-06' }]);
+      const response = await importJson(email, [
+        { first_name: 'Role', last_name: `Importer${i}`, date_of_birth: '1966-06-06' },
+      ]);
       expect(response.status, email).toBe(200);
       expect(response.body.summary.created).toBe(1);
     }
-    const missing = await importJson(SUPER, [{ first_name: 'Super', last_name: 'Import', date_of_birth: '1966-06-06' }]);
+    const missing = await importJson(SUPER, [
+      { first_name: 'Super', last_name: 'Import', date_of_birth: '1966-06-06' },
+    ]);
     expect(missing.status).toBe(422);
     expect(missing.body.errors?.map((e: { field: string }) => e.field)).toEqual(['query.accountId']);
-    const badId = await importJson(SUPER, [{ first_name: 'Super', last_name: 'Import', date_of_birth: '1966-06-06' }], '?accountId=lakeside');
+    const badId = await importJson(
+      SUPER,
+      [{ first_name: 'Super', last_name: 'Import', date_of_birth: '1966-06-06' }],
+      '?accountId=lakeside',
+    );
     expect(badId.status).toBe(400);
     expect(badId.body.errors?.map((e: { field: string }) => e.field)).toEqual(['query.accountId']);
-    const named = await importJson(SUPER, [{ first_name: 'Super', last_name: 'Import', date_of_birth: '1966-06-06' }], `?accountId=${lakeside()}`);
+    const named = await importJson(
+      SUPER,
+      [{ first_name: 'Super', last_name: 'Import', date_of_birth: '1966-06-06' }],
+      `?accountId=${lakeside()}`,
+    );
     expect(named.status).toBe(200);
-    const row = await api().db.selectFrom('patients').selectAll().where('id', '=', named.body.rows[0]?.patientId as string).executeTakeFirstOrThrow();
+    const row = await api()
+      .db.selectFrom('patients')
+      .selectAll()
+      .where('id', '=', named.body.rows[0]?.patientId as string)
+      .executeTakeFirstOrThrow();
     expect(row.account_id).toBe(lakeside());
   });
 
   test("a clinic user's accountId query cannot import into another clinic", async () => {
     const before = await countPatients(lakeside());
-    const response = await importJson(ADMIN, [{ first_name: 'Cross', last_name: 'Clinic', date_of_birth: '1944-04-04' }], `?accountId=${lakeside()}`);
+    const response = await importJson(
+      ADMIN,
+      [{ first_name: 'Cross', last_name: 'Clinic', date_of_birth: '1944-04-04' }],
+      `?accountId=${lakeside()}`,
+    );
     if (response.status === 200) {
-      const row = await api().db.selectFrom('patients').selectAll().where('id', '=', response.body.rows[0]?.patientId as string).executeTakeFirstOrThrow();
+      const row = await api()
+        .db.selectFrom('patients')
+        .selectAll()
+        .where('id', '=', response.body.rows[0]?.patientId as string)
+        .executeTakeFirstOrThrow();
       expect(row.account_id).toBe(demo());
     } else {
       expect(response.status).toBeGreaterThanOrEqual(400);
@@ -313,7 +421,10 @@ describe.each(DIALECTS)('patient import (%s)', (dialect) => {
 
   test('without a token the import answers 401 and writes nothing', async () => {
     const before = await countPatients();
-    const response = await api().request('POST', '/v1/patients/import', { rawBody: csv('No,Token,no.token@example.com,,1970-01-01,'), headers: { 'content-type': 'text/csv' } });
+    const response = await api().request('POST', '/v1/patients/import', {
+      rawBody: csv('No,Token,no.token@example.com,,1970-01-01,'),
+      headers: { 'content-type': 'text/csv' },
+    });
     expect(response.status).toBe(401);
     expect(await countPatients()).toBe(before);
   });

@@ -17,9 +17,17 @@ describe.each(DIALECTS)('users (%s)', (dialect) => {
   const demo = () => api().seed.accounts['Demo Clinic'] as string;
   const lakeside = () => api().seed.accounts['Lakeside Clinic'] as string;
   const userId = (email: string) => api().seed.users[email] as string;
-  const userRow = (email: string) => api().db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
+  const userRow = (email: string) =>
+    api().db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
   const countUsers = async () =>
-    Number((await api().db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await api()
+          .db.selectFrom('users')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   test('account_admin lists the users of its own account only, paginated by e-mail without overlap', async () => {
     const token = await api().token(ADMIN);
@@ -47,7 +55,11 @@ describe.each(DIALECTS)('users (%s)', (dialect) => {
     expect(clinicians.body.items.map((u: { email: string }) => u.email)).toEqual([CLINICIAN]);
     const superAdmin = await api().token(SUPER);
     const lakesideUsers = await api().request('GET', `/v1/users?accountId=${lakeside()}`, { token: superAdmin });
-    expect(lakesideUsers.body.items.map((u: { email: string }) => u.email)).toEqual([LAKESIDE_ADMIN, 'clinician@lakeside-clinic.test', 'staff@lakeside-clinic.test']);
+    expect(lakesideUsers.body.items.map((u: { email: string }) => u.email)).toEqual([
+      LAKESIDE_ADMIN,
+      'clinician@lakeside-clinic.test',
+      'staff@lakeside-clinic.test',
+    ]);
     const everyone = await api().request('GET', '/v1/users?limit=100', { token: superAdmin });
     expect(everyone.body.items.map((u: { email: string }) => u.email)).toContain(SUPER);
     const bad = await api().request('GET', '/v1/users?role=owner&status=gone&accountId=x', { token: admin });
@@ -68,7 +80,10 @@ describe.each(DIALECTS)('users (%s)', (dialect) => {
       const target = userId(STAFF);
       const calls = [
         api().request('GET', '/v1/users', { token }),
-        api().request('POST', '/v1/users', { token, body: { email: 'x@demo-clinic.test', firstName: 'X', lastName: 'Y', role: 'office_staff' } }),
+        api().request('POST', '/v1/users', {
+          token,
+          body: { email: 'x@demo-clinic.test', firstName: 'X', lastName: 'Y', role: 'office_staff' },
+        }),
         api().request('GET', `/v1/users/${target}`, { token }),
         api().request('PATCH', `/v1/users/${target}`, { token, body: { firstName: 'Changed' } }),
         api().request('DELETE', `/v1/users/${target}`, { token }),
@@ -83,11 +98,17 @@ describe.each(DIALECTS)('users (%s)', (dialect) => {
     for (const email of [ADMIN, CLINICIAN, STAFF]) {
       const response = await api().request('GET', '/v1/clinicians', { token: await api().token(email) });
       expect(response.status).toBe(200);
-      expect(response.body.items).toEqual([{ id: userId(CLINICIAN), firstName: 'Casey', lastName: 'Clinician', email: CLINICIAN }]);
+      expect(response.body.items).toEqual([
+        { id: userId(CLINICIAN), firstName: 'Casey', lastName: 'Clinician', email: CLINICIAN },
+      ]);
     }
-    const lakesideView = await api().request('GET', '/v1/clinicians', { token: await api().token('staff@lakeside-clinic.test') });
+    const lakesideView = await api().request('GET', '/v1/clinicians', {
+      token: await api().token('staff@lakeside-clinic.test'),
+    });
     expect(lakesideView.body.items.map((c: { email: string }) => c.email)).toEqual(['clinician@lakeside-clinic.test']);
-    const superView = await api().request('GET', `/v1/clinicians?accountId=${lakeside()}`, { token: await api().token(SUPER) });
+    const superView = await api().request('GET', `/v1/clinicians?accountId=${lakeside()}`, {
+      token: await api().token(SUPER),
+    });
     expect(superView.status).toBe(200);
     expect(superView.body.items.map((c: { email: string }) => c.email)).toEqual(['clinician@lakeside-clinic.test']);
   });
@@ -100,13 +121,29 @@ describe.each(DIALECTS)('users (%s)', (dialect) => {
     });
     expect(response.status).toBe(201);
     expect(response.headers.get('location')).toBe(`/v1/users/${response.body.id}`);
-    expect(response.body).toMatchObject({ email: 'new.clinician@demo-clinic.test', role: 'clinician', accountId: demo(), status: 'active', lastLogin: null });
+    expect(response.body).toMatchObject({
+      email: 'new.clinician@demo-clinic.test',
+      role: 'clinician',
+      accountId: demo(),
+      status: 'active',
+      lastLogin: null,
+    });
     const row = await userRow('new.clinician@demo-clinic.test');
     expect(row).toMatchObject({ id: response.body.id, account_id: demo(), role: 'clinician' });
     expect(row?.cognito_sub).toMatch(/^[0-9a-f-]{36}$/);
-    const audit = await api().db.selectFrom('audit_events').selectAll().where('resource_id', '=', response.body.id).execute();
+    const audit = await api()
+      .db.selectFrom('audit_events')
+      .selectAll()
+      .where('resource_id', '=', response.body.id)
+      .execute();
     expect(audit).toEqual([
-      expect.objectContaining({ action: 'user.create', actor_type: 'user', actor_id: userId(ADMIN), account_id: demo(), request_id: response.headers.get('x-request-id') }),
+      expect.objectContaining({
+        action: 'user.create',
+        actor_type: 'user',
+        actor_id: userId(ADMIN),
+        account_id: demo(),
+        request_id: response.headers.get('x-request-id'),
+      }),
     ]);
     const me = await api().request('GET', '/v1/me', { token: await api().token('new.clinician@demo-clinic.test') });
     expect(me.status).toBe(200);
@@ -122,7 +159,13 @@ describe.each(DIALECTS)('users (%s)', (dialect) => {
       body: { email: 'not-an-email', firstName: '', lastName: 'x'.repeat(101), role: 'owner', password: 'secret' },
     });
     expect(response.status).toBe(422);
-    expect(fieldsOf(response.body)).toEqual(['body.email', 'body.firstName', 'body.lastName', 'body.password', 'body.role']);
+    expect(fieldsOf(response.body)).toEqual([
+      'body.email',
+      'body.firstName',
+      'body.lastName',
+      'body.password',
+      'body.role',
+    ]);
     const missing = await api().request('POST', '/v1/users', { token, body: { email: 'missing@demo-clinic.test' } });
     expect(missing.status).toBe(422);
     expect(fieldsOf(missing.body)).toEqual(['body.firstName', 'body.lastName', 'body.role']);
@@ -150,7 +193,13 @@ describe.each(DIALECTS)('users (%s)', (dialect) => {
     expect(superAttempt.status).toBe(403);
     const foreign = await api().request('POST', '/v1/users', {
       token,
-      body: { email: 'planted@lakeside-clinic.test', firstName: 'Planted', lastName: 'User', role: 'clinician', accountId: lakeside() },
+      body: {
+        email: 'planted@lakeside-clinic.test',
+        firstName: 'Planted',
+        lastName: 'User',
+        role: 'clinician',
+        accountId: lakeside(),
+      },
     });
     expect(foreign.status).toBe(403);
     expect(await countUsers()).toBe(before);
@@ -160,7 +209,10 @@ describe.each(DIALECTS)('users (%s)', (dialect) => {
 
   test('super_admin names the account of clinic users, and none for super_admins', async () => {
     const token = await api().token(SUPER);
-    const noAccount = await api().request('POST', '/v1/users', { token, body: { email: 'orphan@example.com', firstName: 'Or', lastName: 'Phan', role: 'clinician' } });
+    const noAccount = await api().request('POST', '/v1/users', {
+      token,
+      body: { email: 'orphan@example.com', firstName: 'Or', lastName: 'Phan', role: 'clinician' },
+    });
     expect(noAccount.status).toBe(422);
     expect(fieldsOf(noAccount.body)).toEqual(['body.accountId']);
     const unknownAccount = await api().request('POST', '/v1/users', {
@@ -179,11 +231,20 @@ describe.each(DIALECTS)('users (%s)', (dialect) => {
 
     const clinicUser = await api().request('POST', '/v1/users', {
       token,
-      body: { email: 'lake.staff2@lakeside-clinic.test', firstName: 'Lake', lastName: 'Staff', role: 'office_staff', accountId: lakeside() },
+      body: {
+        email: 'lake.staff2@lakeside-clinic.test',
+        firstName: 'Lake',
+        lastName: 'Staff',
+        role: 'office_staff',
+        accountId: lakeside(),
+      },
     });
     expect(clinicUser.status).toBe(201);
     expect(clinicUser.body.accountId).toBe(lakeside());
-    const operator = await api().request('POST', '/v1/users', { token, body: { email: 'op3@genascope.test', firstName: 'Op', lastName: 'Three', role: 'super_admin' } });
+    const operator = await api().request('POST', '/v1/users', {
+      token,
+      body: { email: 'op3@genascope.test', firstName: 'Op', lastName: 'Three', role: 'super_admin' },
+    });
     expect(operator.status).toBe(201);
     expect(operator.body.accountId).toBeNull();
   });
@@ -201,15 +262,25 @@ describe.each(DIALECTS)('users (%s)', (dialect) => {
     const bad = await api().request('GET', '/v1/users/casey', { token });
     expect(bad.status).toBe(400);
     expect(fieldsOf(bad.body)).toEqual(['path.userId']);
-    expect((await api().request('GET', `/v1/users/${userId('clinician@lakeside-clinic.test')}`, { token: await api().token(SUPER) })).status).toBe(200);
+    expect(
+      (
+        await api().request('GET', `/v1/users/${userId('clinician@lakeside-clinic.test')}`, {
+          token: await api().token(SUPER),
+        })
+      ).status,
+    ).toBe(200);
   });
 
   test("account_admin cannot change or deactivate another clinic's users: 404 and unchanged", async () => {
     const token = await api().token(ADMIN);
     const target = userId('staff@lakeside-clinic.test');
-    expect((await api().request('PATCH', `/v1/users/${target}`, { token, body: { firstName: 'Hijacked' } })).status).toBe(404);
+    expect(
+      (await api().request('PATCH', `/v1/users/${target}`, { token, body: { firstName: 'Hijacked' } })).status,
+    ).toBe(404);
     expect((await api().request('DELETE', `/v1/users/${target}`, { token })).status).toBe(404);
-    expect((await api().request('PATCH', `/v1/users/${userId(SUPER)}`, { token, body: { status: 'suspended' } })).status).toBe(404);
+    expect(
+      (await api().request('PATCH', `/v1/users/${userId(SUPER)}`, { token, body: { status: 'suspended' } })).status,
+    ).toBe(404);
     expect(await userRow('staff@lakeside-clinic.test')).toMatchObject({ first_name: 'Sam', status: 'active' });
     expect(await userRow(SUPER)).toMatchObject({ status: 'active' });
   });
@@ -221,21 +292,40 @@ describe.each(DIALECTS)('users (%s)', (dialect) => {
     expect(promote.status).toBe(403);
     const move = await api().request('PATCH', `/v1/users/${target}`, { token, body: { accountId: lakeside() } });
     expect(move.status).toBe(403);
-    const both = await api().request('PATCH', `/v1/users/${target}`, { token, body: { firstName: 'Sam', accountId: lakeside(), role: 'super_admin' } });
+    const both = await api().request('PATCH', `/v1/users/${target}`, {
+      token,
+      body: { firstName: 'Sam', accountId: lakeside(), role: 'super_admin' },
+    });
     expect(both.status).toBe(403);
     expect(await userRow(STAFF)).toMatchObject({ role: 'office_staff', account_id: demo() });
-    const audits = await api().db.selectFrom('audit_events').select('id').where('resource_id', '=', target).where('action', '=', 'user.update').execute();
+    const audits = await api()
+      .db.selectFrom('audit_events')
+      .select('id')
+      .where('resource_id', '=', target)
+      .where('action', '=', 'user.update')
+      .execute();
     expect(audits).toEqual([]);
   });
 
   test('account_admin changes names and roles within its clinic; changes are audited', async () => {
     const token = await api().token(ADMIN);
-    const created = await api().request('POST', '/v1/users', { token, body: { email: 'promote.me@demo-clinic.test', firstName: 'Pro', lastName: 'Mote', role: 'office_staff' } });
-    const response = await api().request('PATCH', `/v1/users/${created.body.id}`, { token, body: { role: 'clinician', lastName: 'Moted' } });
+    const created = await api().request('POST', '/v1/users', {
+      token,
+      body: { email: 'promote.me@demo-clinic.test', firstName: 'Pro', lastName: 'Mote', role: 'office_staff' },
+    });
+    const response = await api().request('PATCH', `/v1/users/${created.body.id}`, {
+      token,
+      body: { role: 'clinician', lastName: 'Moted' },
+    });
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({ role: 'clinician', lastName: 'Moted', firstName: 'Pro' });
     expect(await userRow('promote.me@demo-clinic.test')).toMatchObject({ role: 'clinician', last_name: 'Moted' });
-    const audit = await api().db.selectFrom('audit_events').selectAll().where('resource_id', '=', created.body.id).where('action', '=', 'user.update').execute();
+    const audit = await api()
+      .db.selectFrom('audit_events')
+      .selectAll()
+      .where('resource_id', '=', created.body.id)
+      .where('action', '=', 'user.update')
+      .execute();
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ actor_id: userId(ADMIN), request_id: response.headers.get('x-request-id') });
     // The new role takes effect on the next request (no re-login needed).
@@ -249,19 +339,29 @@ describe.each(DIALECTS)('users (%s)', (dialect) => {
     const empty = await api().request('PATCH', `/v1/users/${userId(STAFF)}`, { token, body: {} });
     expect(empty.status).toBe(422);
     expect(fieldsOf(empty.body)).toEqual(['body']);
-    const invalid = await api().request('PATCH', `/v1/users/${userId(STAFF)}`, { token, body: { role: 'boss', status: 'gone', email: 'new@x.test' } });
+    const invalid = await api().request('PATCH', `/v1/users/${userId(STAFF)}`, {
+      token,
+      body: { role: 'boss', status: 'gone', email: 'new@x.test' },
+    });
     expect(invalid.status).toBe(422);
     expect(fieldsOf(invalid.body)).toEqual(['body.email', 'body.role', 'body.status']);
     const self = userId(ADMIN);
-    expect((await api().request('PATCH', `/v1/users/${self}`, { token, body: { role: 'clinician' } })).status).toBe(409);
-    expect((await api().request('PATCH', `/v1/users/${self}`, { token, body: { status: 'suspended' } })).status).toBe(409);
+    expect((await api().request('PATCH', `/v1/users/${self}`, { token, body: { role: 'clinician' } })).status).toBe(
+      409,
+    );
+    expect((await api().request('PATCH', `/v1/users/${self}`, { token, body: { status: 'suspended' } })).status).toBe(
+      409,
+    );
     expect((await api().request('DELETE', `/v1/users/${self}`, { token })).status).toBe(409);
     expect(await userRow(ADMIN)).toMatchObject({ role: 'account_admin', status: 'active' });
   });
 
   test('DELETE deactivates: status inactive, row kept, user locked out', async () => {
     const token = await api().token(ADMIN);
-    const created = await api().request('POST', '/v1/users', { token, body: { email: 'leaver@demo-clinic.test', firstName: 'Lea', lastName: 'Ver', role: 'office_staff' } });
+    const created = await api().request('POST', '/v1/users', {
+      token,
+      body: { email: 'leaver@demo-clinic.test', firstName: 'Lea', lastName: 'Ver', role: 'office_staff' },
+    });
     const leaverToken = await api().token('leaver@demo-clinic.test');
     const response = await api().request('DELETE', `/v1/users/${created.body.id}`, { token });
     expect(response.status).toBe(200);
@@ -275,19 +375,32 @@ describe.each(DIALECTS)('users (%s)', (dialect) => {
   describe('maxUsers', () => {
     async function smallClinic(maxUsers: number) {
       const superToken = await api().token(SUPER);
-      const account = await api().request('POST', '/v1/accounts', { token: superToken, body: { name: `Small ${maxUsers} ${Date.now()}`, maxUsers } });
+      const account = await api().request('POST', '/v1/accounts', {
+        token: superToken,
+        body: { name: `Small ${maxUsers} ${Date.now()}`, maxUsers },
+      });
       expect(account.status).toBe(201);
       return { superToken, accountId: account.body.id as string };
     }
     const seats = async (accountId: string) =>
       Number(
-        (await api().db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).where('account_id', '=', accountId).where('status', '!=', 'inactive').executeTakeFirstOrThrow()).n,
+        (
+          await api()
+            .db.selectFrom('users')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .where('account_id', '=', accountId)
+            .where('status', '!=', 'inactive')
+            .executeTakeFirstOrThrow()
+        ).n,
       );
 
     test('creating users stops at the limit with 409 and writes nothing', async () => {
       const { superToken, accountId } = await smallClinic(2);
       const create = (local: string) =>
-        api().request('POST', '/v1/users', { token: superToken, body: { email: `${local}@small2.test`, firstName: 'A', lastName: local, role: 'office_staff', accountId } });
+        api().request('POST', '/v1/users', {
+          token: superToken,
+          body: { email: `${local}@small2.test`, firstName: 'A', lastName: local, role: 'office_staff', accountId },
+        });
       expect((await create('one')).status).toBe(201);
       expect((await create('two')).status).toBe(201);
       const third = await create('three');
@@ -299,15 +412,27 @@ describe.each(DIALECTS)('users (%s)', (dialect) => {
 
     test('an account_admin is held to the limit too, and a deactivated user frees a seat', async () => {
       const { superToken, accountId } = await smallClinic(2);
-      const admin = await api().request('POST', '/v1/users', { token: superToken, body: { email: 'boss@small-b.test', firstName: 'Bo', lastName: 'Ss', role: 'account_admin', accountId } });
+      const admin = await api().request('POST', '/v1/users', {
+        token: superToken,
+        body: { email: 'boss@small-b.test', firstName: 'Bo', lastName: 'Ss', role: 'account_admin', accountId },
+      });
       expect(admin.status).toBe(201);
       const adminToken = await api().token('boss@small-b.test');
-      const first = await api().request('POST', '/v1/users', { token: adminToken, body: { email: 'first@small-b.test', firstName: 'Fi', lastName: 'Rst', role: 'clinician' } });
+      const first = await api().request('POST', '/v1/users', {
+        token: adminToken,
+        body: { email: 'first@small-b.test', firstName: 'Fi', lastName: 'Rst', role: 'clinician' },
+      });
       expect(first.status).toBe(201);
-      const refused = await api().request('POST', '/v1/users', { token: adminToken, body: { email: 'second@small-b.test', firstName: 'Se', lastName: 'Cond', role: 'clinician' } });
+      const refused = await api().request('POST', '/v1/users', {
+        token: adminToken,
+        body: { email: 'second@small-b.test', firstName: 'Se', lastName: 'Cond', role: 'clinician' },
+      });
       expect(refused.status).toBe(409);
       expect((await api().request('DELETE', `/v1/users/${first.body.id}`, { token: adminToken })).status).toBe(200);
-      const second = await api().request('POST', '/v1/users', { token: adminToken, body: { email: 'second@small-b.test', firstName: 'Se', lastName: 'Cond', role: 'clinician' } });
+      const second = await api().request('POST', '/v1/users', {
+        token: adminToken,
+        body: { email: 'second@small-b.test', firstName: 'Se', lastName: 'Cond', role: 'clinician' },
+      });
       expect(second.status).toBe(201);
       expect(await seats(accountId)).toBe(2);
     });
@@ -315,23 +440,42 @@ describe.each(DIALECTS)('users (%s)', (dialect) => {
     test('concurrent creates cannot take more seats than the limit', async () => {
       const { superToken, accountId } = await smallClinic(1);
       const create = (local: string) =>
-        api().request('POST', '/v1/users', { token: superToken, body: { email: `${local}@small-race.test`, firstName: 'Ra', lastName: local, role: 'clinician', accountId } });
+        api().request('POST', '/v1/users', {
+          token: superToken,
+          body: { email: `${local}@small-race.test`, firstName: 'Ra', lastName: local, role: 'clinician', accountId },
+        });
       // All three requests wait for the account row before any of them counts the seats.
-      const responses = await whileRowLocked(api(), 'accounts', accountId, 3, () => Promise.all(['one', 'two', 'three'].map(create)));
+      const responses = await whileRowLocked(api(), 'accounts', accountId, 3, () =>
+        Promise.all(['one', 'two', 'three'].map(create)),
+      );
       expect(responses.map((r) => r.status).sort()).toEqual([201, 409, 409]);
       expect(await seats(accountId)).toBe(1);
       const created = responses.find((r) => r.status === 201)?.body.id;
-      const audits = await api().db.selectFrom('audit_events').select('resource_id').where('action', '=', 'user.create').where('account_id', '=', accountId).execute();
+      const audits = await api()
+        .db.selectFrom('audit_events')
+        .select('resource_id')
+        .where('action', '=', 'user.create')
+        .where('account_id', '=', accountId)
+        .execute();
       expect(audits).toEqual([{ resource_id: created }]);
     });
 
     test('reactivating a deactivated user cannot exceed the limit', async () => {
       const { superToken, accountId } = await smallClinic(1);
-      const first = await api().request('POST', '/v1/users', { token: superToken, body: { email: 'first@small-c.test', firstName: 'Fi', lastName: 'Rst', role: 'clinician', accountId } });
+      const first = await api().request('POST', '/v1/users', {
+        token: superToken,
+        body: { email: 'first@small-c.test', firstName: 'Fi', lastName: 'Rst', role: 'clinician', accountId },
+      });
       expect((await api().request('DELETE', `/v1/users/${first.body.id}`, { token: superToken })).status).toBe(200);
-      const second = await api().request('POST', '/v1/users', { token: superToken, body: { email: 'second@small-c.test', firstName: 'Se', lastName: 'Cond', role: 'clinician', accountId } });
+      const second = await api().request('POST', '/v1/users', {
+        token: superToken,
+        body: { email: 'second@small-c.test', firstName: 'Se', lastName: 'Cond', role: 'clinician', accountId },
+      });
       expect(second.status).toBe(201);
-      const reactivate = await api().request('PATCH', `/v1/users/${first.body.id}`, { token: superToken, body: { status: 'active' } });
+      const reactivate = await api().request('PATCH', `/v1/users/${first.body.id}`, {
+        token: superToken,
+        body: { status: 'active' },
+      });
       expect(reactivate.status).toBe(409);
       expect(await userRow('first@small-c.test')).toMatchObject({ status: 'inactive' });
       expect(await seats(accountId)).toBe(1);
@@ -339,17 +483,38 @@ describe.each(DIALECTS)('users (%s)', (dialect) => {
 
     test('moving a user into a full account (super_admin) cannot exceed its limit', async () => {
       const { superToken, accountId } = await smallClinic(1);
-      const occupant = await api().request('POST', '/v1/users', { token: superToken, body: { email: 'occupant@small-d.test', firstName: 'Oc', lastName: 'Cupant', role: 'clinician', accountId } });
+      const occupant = await api().request('POST', '/v1/users', {
+        token: superToken,
+        body: { email: 'occupant@small-d.test', firstName: 'Oc', lastName: 'Cupant', role: 'clinician', accountId },
+      });
       expect(occupant.status).toBe(201);
-      const mover = await api().request('POST', '/v1/users', { token: superToken, body: { email: 'mover@demo-clinic.test', firstName: 'Mo', lastName: 'Ver', role: 'office_staff', accountId: demo() } });
-      const move = await api().request('PATCH', `/v1/users/${mover.body.id}`, { token: superToken, body: { accountId } });
+      const mover = await api().request('POST', '/v1/users', {
+        token: superToken,
+        body: {
+          email: 'mover@demo-clinic.test',
+          firstName: 'Mo',
+          lastName: 'Ver',
+          role: 'office_staff',
+          accountId: demo(),
+        },
+      });
+      const move = await api().request('PATCH', `/v1/users/${mover.body.id}`, {
+        token: superToken,
+        body: { accountId },
+      });
       expect(move.status).toBe(409);
       expect(await userRow('mover@demo-clinic.test')).toMatchObject({ account_id: demo() });
-      const toUnknown = await api().request('PATCH', `/v1/users/${mover.body.id}`, { token: superToken, body: { accountId: UNKNOWN_ID } });
+      const toUnknown = await api().request('PATCH', `/v1/users/${mover.body.id}`, {
+        token: superToken,
+        body: { accountId: UNKNOWN_ID },
+      });
       expect(toUnknown.status).toBe(422);
       expect(fieldsOf(toUnknown.body)).toEqual(['body.accountId']);
       // Into an account with room it works.
-      const moved = await api().request('PATCH', `/v1/users/${mover.body.id}`, { token: superToken, body: { accountId: lakeside() } });
+      const moved = await api().request('PATCH', `/v1/users/${mover.body.id}`, {
+        token: superToken,
+        body: { accountId: lakeside() },
+      });
       expect(moved.status).toBe(200);
       expect(moved.body.accountId).toBe(lakeside());
     });

@@ -34,19 +34,39 @@ test('an area handler bundles into one ESM file under 2 MB that loads and export
 // The house bundling swaps the SDK's default credential chain for the environment provider (what Lambda uses).
 test('bundled SDK clients take their credentials from the environment, without the rest of the default chain', async () => {
   const outfile = join(mkdtempSync(join(tmpdir(), 'genascope-bundle-')), 'index.mjs');
-  const result = await build({ ...houseEsbuildOptions(join(import.meta.dirname, 'fixtures', 'bundling', 'credentials-probe.ts'), outfile), metafile: true });
+  const result = await build({
+    ...houseEsbuildOptions(join(import.meta.dirname, 'fixtures', 'bundling', 'credentials-probe.ts'), outfile),
+    metafile: true,
+  });
 
-  const packages = new Set(Object.keys(result.metafile.inputs).map((p) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(p)?.[1]));
+  const packages = new Set(
+    Object.keys(result.metafile.inputs).map((p) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(p)?.[1]),
+  );
   expect(packages).toContain('@aws-sdk/credential-provider-env');
-  for (const unreachable of ['@aws-sdk/credential-provider-node', '@aws-sdk/credential-provider-ini', '@aws-sdk/credential-provider-sso', '@aws-sdk/nested-clients']) {
+  for (const unreachable of [
+    '@aws-sdk/credential-provider-node',
+    '@aws-sdk/credential-provider-ini',
+    '@aws-sdk/credential-provider-sso',
+    '@aws-sdk/nested-clients',
+  ]) {
     expect(packages).not.toContain(unreachable);
   }
 
   const saved = { ...process.env };
-  Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'ASIAPROBE', AWS_SECRET_ACCESS_KEY: 'probe-secret', AWS_SESSION_TOKEN: 'probe-session' });
+  Object.assign(process.env, {
+    AWS_ACCESS_KEY_ID: 'ASIAPROBE',
+    AWS_SECRET_ACCESS_KEY: 'probe-secret',
+    AWS_SESSION_TOKEN: 'probe-session',
+  });
   try {
-    const { resolveCredentials } = (await import(pathToFileURL(outfile).href)) as { resolveCredentials: () => Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string }> };
-    await expect(resolveCredentials()).resolves.toMatchObject({ accessKeyId: 'ASIAPROBE', secretAccessKey: 'probe-secret', sessionToken: 'probe-session' });
+    const { resolveCredentials } = (await import(pathToFileURL(outfile).href)) as {
+      resolveCredentials: () => Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string }>;
+    };
+    await expect(resolveCredentials()).resolves.toMatchObject({
+      accessKeyId: 'ASIAPROBE',
+      secretAccessKey: 'probe-secret',
+      sessionToken: 'probe-session',
+    });
     delete process.env.AWS_ACCESS_KEY_ID;
     await expect(resolveCredentials()).rejects.toThrow(/AWS_ACCESS_KEY_ID|credentials/i);
   } finally {

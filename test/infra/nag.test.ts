@@ -13,9 +13,11 @@ let synthError: unknown;
 
 function violations(root: GenascopeApp['app']) {
   return [new AwsSolutionsChecks(), new HIPAASecurityChecks()].flatMap((pack) =>
-    pack.validateScope(root).violations.flatMap((v) =>
-      v.violatingResources.map((r) => ({ rule: v.ruleName, severity: v.severity, path: r.constructPath ?? '' })),
-    ),
+    pack
+      .validateScope(root)
+      .violations.flatMap((v) =>
+        v.violatingResources.map((r) => ({ rule: v.ruleName, severity: v.severity, path: r.constructPath ?? '' })),
+      ),
   );
 }
 

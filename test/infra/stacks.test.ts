@@ -52,7 +52,10 @@ describe('app', () => {
       expect(houseFunctions.length).toBeGreaterThan(0);
       for (const fn of houseFunctions) {
         expect(fn.Properties?.['TracingConfig']).toEqual({ Mode: 'Active' });
-        expect(fn.Properties?.['LoggingConfig']).toMatchObject({ LogFormat: 'JSON', LogGroup: { Ref: expect.any(String) } });
+        expect(fn.Properties?.['LoggingConfig']).toMatchObject({
+          LogFormat: 'JSON',
+          LogGroup: { Ref: expect.any(String) },
+        });
       }
       t.allResourcesProperties('AWS::Logs::LogGroup', {
         KmsKeyId: Match.anyValue(),
@@ -74,7 +77,10 @@ describe('DataStack', () => {
       DeletionProtection: true,
       EnableIAMDatabaseAuthentication: true,
       EnableCloudwatchLogsExports: ['postgresql'],
-      ServerlessV2ScalingConfiguration: Match.objectLike({ MinCapacity: Match.anyValue(), MaxCapacity: Match.anyValue() }),
+      ServerlessV2ScalingConfiguration: Match.objectLike({
+        MinCapacity: Match.anyValue(),
+        MaxCapacity: Match.anyValue(),
+      }),
     });
     const [cluster] = Object.values(resourcesOf(data, 'AWS::RDS::DBCluster'));
     expect(cluster?.Properties?.['BackupRetentionPeriod']).toBeGreaterThanOrEqual(7);
@@ -108,7 +114,13 @@ describe('DataStack', () => {
     data.hasResourceProperties('AWS::Lambda::Function', {
       Description: Match.stringLikeRegexp('migrations'),
       ReservedConcurrentExecutions: 1,
-      Environment: { Variables: Match.objectLike({ DB_CLUSTER_ARN: Match.anyValue(), DB_SECRET_ARN: Match.anyValue(), DB_NAME: 'genascope' }) },
+      Environment: {
+        Variables: Match.objectLike({
+          DB_CLUSTER_ARN: Match.anyValue(),
+          DB_SECRET_ARN: Match.anyValue(),
+          DB_NAME: 'genascope',
+        }),
+      },
     });
     const triggers = Object.values(resourcesOf(data, 'Custom::Trigger'));
     expect(triggers).toHaveLength(1);
@@ -147,7 +159,9 @@ describe('AuthStack', () => {
   });
 
   test('one group per staff role', () => {
-    const groups = Object.values(resourcesOf(auth, 'AWS::Cognito::UserPoolGroup')).map((r) => r.Properties?.['GroupName']);
+    const groups = Object.values(resourcesOf(auth, 'AWS::Cognito::UserPoolGroup')).map(
+      (r) => r.Properties?.['GroupName'],
+    );
     expect(groups.sort()).toEqual(['account_admin', 'clinician', 'office_staff', 'super_admin']);
     expect(STAFF_GROUPS.map((s) => s.name).sort()).toEqual(groups);
   });
@@ -199,15 +213,21 @@ describe('ApiStack', () => {
   test('functions get least-privilege Data API and secret grants (no wildcard resource)', () => {
     const policies = Object.entries(resourcesOf(api, 'AWS::IAM::ManagedPolicy'));
     for (const [id, policy] of policies) {
-      const statements = (policy.Properties?.['PolicyDocument'] as { Statement: Array<Record<string, unknown>> }).Statement;
+      const statements = (policy.Properties?.['PolicyDocument'] as { Statement: Array<Record<string, unknown>> })
+        .Statement;
       if (id.startsWith('GenascopeXRayWritePolicy')) {
-        expect(statements.flatMap((s) => [s['Action']].flat()).sort()).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+        expect(statements.flatMap((s) => [s['Action']].flat()).sort()).toEqual([
+          'xray:PutTelemetryRecords',
+          'xray:PutTraceSegments',
+        ]);
         continue;
       }
       if (id.startsWith('Workflows') && !id.includes('Task')) {
         // State machine roles: invoke their own task; '*' only for the log-delivery and X-Ray actions.
         for (const s of statements.filter((st) => st['Resource'] === '*')) {
-          expect([s['Action']].flat().every((a) => String(a).startsWith('logs:') || String(a).startsWith('xray:'))).toBe(true);
+          expect(
+            [s['Action']].flat().every((a) => String(a).startsWith('logs:') || String(a).startsWith('xray:')),
+          ).toBe(true);
         }
         continue;
       }
@@ -222,7 +242,10 @@ describe('ApiStack', () => {
     const authorizers = resourcesOf(api, 'AWS::ApiGateway::Authorizer');
     const [authorizerId, authorizer] = Object.entries(authorizers)[0]!;
     expect(Object.keys(authorizers)).toHaveLength(1);
-    expect(authorizer.Properties).toMatchObject({ Type: 'COGNITO_USER_POOLS', IdentitySource: 'method.request.header.Authorization' });
+    expect(authorizer.Properties).toMatchObject({
+      Type: 'COGNITO_USER_POOLS',
+      IdentitySource: 'method.request.header.Authorization',
+    });
 
     for (const route of apiRoutes) {
       const method = methods.get(`${route.method} ${route.path}`);
@@ -261,7 +284,10 @@ describe('ApiStack', () => {
           MetricsEnabled: true,
         }),
       ],
-      AccessLogSetting: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('"requestId":"\\$context.requestId"') },
+      AccessLogSetting: {
+        DestinationArn: Match.anyValue(),
+        Format: Match.stringLikeRegexp('"requestId":"\\$context.requestId"'),
+      },
     });
     const [stage] = Object.values(resourcesOf(api, 'AWS::ApiGateway::Stage'));
     const format = (stage?.Properties?.['AccessLogSetting'] as { Format: string }).Format;
@@ -276,9 +302,14 @@ describe('ApiStack', () => {
       Scope: 'REGIONAL',
       DefaultAction: { Allow: {} },
       Rules: Match.arrayWith([
-        Match.objectLike({ Statement: { RateBasedStatement: Match.objectLike({ AggregateKeyType: 'IP' }) }, Action: { Block: {} } }),
         Match.objectLike({
-          Statement: { ManagedRuleGroupStatement: Match.objectLike({ VendorName: 'AWS', Name: 'AWSManagedRulesCommonRuleSet' }) },
+          Statement: { RateBasedStatement: Match.objectLike({ AggregateKeyType: 'IP' }) },
+          Action: { Block: {} },
+        }),
+        Match.objectLike({
+          Statement: {
+            ManagedRuleGroupStatement: Match.objectLike({ VendorName: 'AWS', Name: 'AWSManagedRulesCommonRuleSet' }),
+          },
         }),
       ]),
     });
@@ -287,13 +318,18 @@ describe('ApiStack', () => {
       WebACLArn: { 'Fn::GetAtt': ['WebAcl', 'Arn'] },
     });
     api.hasResourceProperties('AWS::WAFv2::LoggingConfiguration', {
-      RedactedFields: Match.arrayWith([{ SingleHeader: { Name: 'authorization' } }, { UriPath: {} }, { QueryString: {} }]),
+      RedactedFields: Match.arrayWith([
+        { SingleHeader: { Name: 'authorization' } },
+        { UriPath: {} },
+        { QueryString: {} },
+      ]),
     });
   });
 
   test('CORS preflight answers the configured origin', () => {
     const methods = apiMethods(api);
-    const preflight = methods.get('OPTIONS /v1/me') ?? [...methods.entries()].find(([k]) => k.startsWith('OPTIONS '))?.[1];
+    const preflight =
+      methods.get('OPTIONS /v1/me') ?? [...methods.entries()].find(([k]) => k.startsWith('OPTIONS '))?.[1];
     expect(JSON.stringify(preflight)).toContain('http://localhost:5173');
   });
 

@@ -9,8 +9,22 @@ import { apiMethods } from './template-helpers.ts';
 
 // A webhook route (none is in the route table yet) with fixture handlers: Function URL wiring and its nag review.
 const routes: RouteDef[] = [
-  defineRoute({ operationId: 'getHealth', method: 'GET', path: '/health', area: 'platform', summary: 'health', auth: 'public' }),
-  defineRoute({ operationId: 'listLabTests', method: 'GET', path: '/v1/lab-tests', area: 'labs', summary: 'labs', auth: 'staff' }),
+  defineRoute({
+    operationId: 'getHealth',
+    method: 'GET',
+    path: '/health',
+    area: 'platform',
+    summary: 'health',
+    auth: 'public',
+  }),
+  defineRoute({
+    operationId: 'listLabTests',
+    method: 'GET',
+    path: '/v1/lab-tests',
+    area: 'labs',
+    summary: 'labs',
+    auth: 'staff',
+  }),
   defineRoute({
     operationId: 'receiveLabWebhook',
     method: 'POST',

@@ -43,7 +43,8 @@ describe.each(DIALECTS)('abandonStaleSessions (%s)', (dialect) => {
     return row.id;
   }
 
-  const rowOf = (id: string) => database.db.selectFrom('chat_sessions').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  const rowOf = (id: string) =>
+    database.db.selectFrom('chat_sessions').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 
   test('abandons in-progress sessions idle for more than 30 days, and nothing else', async () => {
     const stale = await session('in_progress', 31);
@@ -76,11 +77,21 @@ describe.each(DIALECTS)('abandonStaleSessions (%s)', (dialect) => {
     const stale = await session('in_progress', 60);
     const recent = await session('in_progress', 1);
     expect(await abandonStaleSessions(handle.db)).toBe(1);
-    const accountId = (await database.db.selectFrom('patients').select('account_id').where('id', '=', patientId).executeTakeFirstOrThrow()).account_id;
-    const audit = await database.db.selectFrom('audit_events').selectAll().where('resource_id', 'in', [stale, recent]).execute();
-    expect(audit.map((a) => [a.action, a.resource_id, a.patient_id, a.account_id, a.actor_type, a.request_id])).toEqual([
-      ['chat_session.abandon_idle', stale, patientId, accountId, 'system', 'scheduled:session-sweep'],
-    ]);
+    const accountId = (
+      await database.db
+        .selectFrom('patients')
+        .select('account_id')
+        .where('id', '=', patientId)
+        .executeTakeFirstOrThrow()
+    ).account_id;
+    const audit = await database.db
+      .selectFrom('audit_events')
+      .selectAll()
+      .where('resource_id', 'in', [stale, recent])
+      .execute();
+    expect(audit.map((a) => [a.action, a.resource_id, a.patient_id, a.account_id, a.actor_type, a.request_id])).toEqual(
+      [['chat_session.abandon_idle', stale, patientId, accountId, 'system', 'scheduled:session-sweep']],
+    );
   });
 
   test('the scheduled task runs the sweep and reports the count', async () => {

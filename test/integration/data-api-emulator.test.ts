@@ -30,7 +30,15 @@ let db: EmuDb;
 let emulator: DataApiEmulator;
 
 const uuid = (value: string) => sql<string>`cast(${value} as uuid)`;
-const countRows = async () => Number((await db.selectFrom('emu_items').select(sql<number>`count(*)::int4`.as('n')).executeTakeFirstOrThrow()).n);
+const countRows = async () =>
+  Number(
+    (
+      await db
+        .selectFrom('emu_items')
+        .select(sql<number>`count(*)::int4`.as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 beforeAll(async () => {
   testDb = await createTestDatabase({ migrated: false });
@@ -63,12 +71,22 @@ beforeEach(async () => {
 describe('Data API typing through Kysely + DataApiDialect', () => {
   test('(1) comparing a uuid column to an uncast string fails as on Aurora; a cast works', async () => {
     const id = randomUUID();
-    await db.insertInto('emu_items').values({ id: uuid(id), name: 'one' }).execute();
+    await db
+      .insertInto('emu_items')
+      .values({ id: uuid(id), name: 'one' })
+      .execute();
 
-    const error = await db.selectFrom('emu_items').selectAll().where('id', '=', id).execute().catch((e: unknown) => e);
+    const error = await db
+      .selectFrom('emu_items')
+      .selectAll()
+      .where('id', '=', id)
+      .execute()
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ name: 'DatabaseErrorException' });
     expect(sqlState(error)).toBe('42883');
-    expect((error as Error).message).toMatch(/^ERROR: operator does not exist: uuid = character varying\n {2}Hint: .*\n {2}Position: \d+; SQLState: 42883$/);
+    expect((error as Error).message).toMatch(
+      /^ERROR: operator does not exist: uuid = character varying\n {2}Hint: .*\n {2}Position: \d+; SQLState: 42883$/,
+    );
 
     const rows = await db.selectFrom('emu_items').select(['id', 'name']).where('id', '=', uuid(id)).execute();
     expect(rows).toEqual([{ id, name: 'one' }]);
@@ -77,7 +95,10 @@ describe('Data API typing through Kysely + DataApiDialect', () => {
   test('(2) a JSON string into jsonb fails without a cast, works with one, and reads back parsed', async () => {
     const data = { answers: [1, 'two', { three: true }], note: 'colons :0 and ::casts stay' };
     const insert = (value: unknown) =>
-      db.insertInto('emu_items').values({ id: uuid(randomUUID()), name: 'json', data: value }).execute();
+      db
+        .insertInto('emu_items')
+        .values({ id: uuid(randomUUID()), name: 'json', data: value })
+        .execute();
 
     await expect(insert(JSON.stringify(data))).rejects.toThrow(
       /column "data" is of type jsonb but expression is of type character varying/,
@@ -99,17 +120,34 @@ describe('Data API typing through Kysely + DataApiDialect', () => {
     expect(row.happened_at?.toISOString()).toBe(at.toISOString());
     expect(row.day?.toISOString()).toBe('2024-02-29T00:00:00.000Z');
 
-    const later = await db.selectFrom('emu_items').select('name').where('happened_at', '<', new Date('2024-03-10T07:08:10Z')).execute();
+    const later = await db
+      .selectFrom('emu_items')
+      .select('name')
+      .where('happened_at', '<', new Date('2024-03-10T07:08:10Z'))
+      .execute();
     expect(later).toEqual([{ name: 'ts' }]);
   });
 
   test('(4) int8 → number, numeric → exact string, bool → boolean, NULL → null', async () => {
     await db
       .insertInto('emu_items')
-      .values({ id: uuid(randomUUID()), name: 'n', count: 9007199254740991, amount: sql`cast(${'12.34'} as numeric)`, active: false })
+      .values({
+        id: uuid(randomUUID()),
+        name: 'n',
+        count: 9007199254740991,
+        amount: sql`cast(${'12.34'} as numeric)`,
+        active: false,
+      })
       .execute();
-    await db.insertInto('emu_items').values({ id: uuid(randomUUID()), name: 'nulls' }).execute();
-    const rows = await db.selectFrom('emu_items').select(['name', 'count', 'amount', 'active', 'data', 'happened_at']).orderBy('name').execute();
+    await db
+      .insertInto('emu_items')
+      .values({ id: uuid(randomUUID()), name: 'nulls' })
+      .execute();
+    const rows = await db
+      .selectFrom('emu_items')
+      .select(['name', 'count', 'amount', 'active', 'data', 'happened_at'])
+      .orderBy('name')
+      .execute();
     expect(rows).toEqual([
       { name: 'n', count: 9007199254740991, amount: '12.3400', active: false, data: null, happened_at: null },
       { name: 'nulls', count: null, amount: null, active: null, data: null, happened_at: null },
@@ -120,7 +158,10 @@ describe('Data API typing through Kysely + DataApiDialect', () => {
   test('(5) a failing transaction rolls back, a successful one commits, and both are isolated until then', async () => {
     await expect(
       db.transaction().execute(async (trx) => {
-        await trx.insertInto('emu_items').values({ id: uuid(randomUUID()), name: 'rolled back' }).execute();
+        await trx
+          .insertInto('emu_items')
+          .values({ id: uuid(randomUUID()), name: 'rolled back' })
+          .execute();
         const inside = await trx.selectFrom('emu_items').select('name').execute();
         expect(inside).toEqual([{ name: 'rolled back' }]);
         expect(await countRows()).toBe(0); // not visible outside the transaction
@@ -130,22 +171,34 @@ describe('Data API typing through Kysely + DataApiDialect', () => {
     expect(await countRows()).toBe(0);
 
     await db.transaction().execute(async (trx) => {
-      await trx.insertInto('emu_items').values({ id: uuid(randomUUID()), name: 'committed' }).execute();
+      await trx
+        .insertInto('emu_items')
+        .values({ id: uuid(randomUUID()), name: 'committed' })
+        .execute();
     });
     expect(await countRows()).toBe(1);
 
     // A statement error inside a transaction aborts it and Kysely rolls back.
     await expect(
       db.transaction().execute(async (trx) => {
-        await trx.insertInto('emu_items').values({ id: uuid(randomUUID()), name: 'second' }).execute();
-        await trx.insertInto('emu_items').values({ id: uuid(randomUUID()), name: 'committed' }).execute();
+        await trx
+          .insertInto('emu_items')
+          .values({ id: uuid(randomUUID()), name: 'second' })
+          .execute();
+        await trx
+          .insertInto('emu_items')
+          .values({ id: uuid(randomUUID()), name: 'committed' })
+          .execute();
       }),
     ).rejects.toMatchObject({ name: 'DatabaseErrorException', message: expect.stringContaining('SQLState: 23505') });
     expect(await countRows()).toBe(1);
   });
 
   test('(6) a unique violation carries SQLSTATE 23505, in the Data API message format only (no `code`, as on Aurora)', async () => {
-    await db.insertInto('emu_items').values({ id: uuid(randomUUID()), name: 'dup' }).execute();
+    await db
+      .insertInto('emu_items')
+      .values({ id: uuid(randomUUID()), name: 'dup' })
+      .execute();
     const error = await db
       .insertInto('emu_items')
       .values({ id: uuid(randomUUID()), name: 'dup' })
@@ -162,7 +215,13 @@ describe('Data API typing through Kysely + DataApiDialect', () => {
   });
 
   test('rows report affected counts for statements without result columns', async () => {
-    await db.insertInto('emu_items').values([{ id: uuid(randomUUID()), name: 'a' }, { id: uuid(randomUUID()), name: 'b' }]).execute();
+    await db
+      .insertInto('emu_items')
+      .values([
+        { id: uuid(randomUUID()), name: 'a' },
+        { id: uuid(randomUUID()), name: 'b' },
+      ])
+      .execute();
     const result = await db.updateTable('emu_items').set({ active: true }).executeTakeFirstOrThrow();
     expect(result.numUpdatedRows).toBe(2n);
   });
@@ -175,7 +234,10 @@ describe('plain pg accepts what the Data API rejects (the difference the emulato
       const odb = other.db.withTables<{ emu_items: EmuItems }>() as unknown as EmuDb;
       const id = randomUUID();
       const run = async () => {
-        await odb.insertInto('emu_items').values({ id, name: `d-${kind}`, data: JSON.stringify({ a: 1 }) }).execute();
+        await odb
+          .insertInto('emu_items')
+          .values({ id, name: `d-${kind}`, data: JSON.stringify({ a: 1 }) })
+          .execute();
         return odb.selectFrom('emu_items').select('name').where('id', '=', id).execute();
       };
       if (kind === 'pg') await expect(run()).resolves.toEqual([{ name: 'd-pg' }]);
@@ -215,9 +277,31 @@ describe('DataApiEmulator wire format', () => {
     });
     const columns = result.columnMetadata!.map((column) => [column.name, column.typeName]);
     expect(Object.fromEntries(columns)).toEqual({
-      s: 'varchar', l: 'int8', d: 'float8', b: 'bool', n: 'text', blob: 'bytea', u: 'uuid', t: 'text', i4: 'int4', i2: 'int2',
-      num: 'numeric', tstz: 'timestamptz', ts: 'timestamp', dt: 'date', tm: 'time', jb: 'jsonb', js: 'json', ai: '_int8', at: '_text',
-      f4: 'float4', hinted_uuid: 'uuid', hinted_ts: 'timestamp', hinted_date: 'date', hinted_time: 'time', hinted_dec: 'numeric',
+      s: 'varchar',
+      l: 'int8',
+      d: 'float8',
+      b: 'bool',
+      n: 'text',
+      blob: 'bytea',
+      u: 'uuid',
+      t: 'text',
+      i4: 'int4',
+      i2: 'int2',
+      num: 'numeric',
+      tstz: 'timestamptz',
+      ts: 'timestamp',
+      dt: 'date',
+      tm: 'time',
+      jb: 'jsonb',
+      js: 'json',
+      ai: '_int8',
+      at: '_text',
+      f4: 'float4',
+      hinted_uuid: 'uuid',
+      hinted_ts: 'timestamp',
+      hinted_date: 'date',
+      hinted_time: 'time',
+      hinted_dec: 'numeric',
       hinted_json: 'json',
     });
     const record = Object.fromEntries(result.columnMetadata!.map((column, i) => [column.name, result.records![0]![i]]));
@@ -267,9 +351,10 @@ describe('DataApiEmulator wire format', () => {
   });
 
   test('unknown transaction ids are rejected; errors point at the caller’s SQL', async () => {
-    await expect(
-      emulator.executeStatement({ ...ARNS, sql: 'SELECT 1', transactionId: 'nope' }),
-    ).rejects.toMatchObject({ name: 'TransactionNotFoundException', message: 'Transaction nope is not found' });
+    await expect(emulator.executeStatement({ ...ARNS, sql: 'SELECT 1', transactionId: 'nope' })).rejects.toMatchObject({
+      name: 'TransactionNotFoundException',
+      message: 'Transaction nope is not found',
+    });
     await expect(emulator.commitTransaction({ ...ARNS, transactionId: 'nope' })).rejects.toMatchObject({
       name: 'TransactionNotFoundException',
     });
@@ -279,7 +364,10 @@ describe('DataApiEmulator wire format', () => {
       .executeStatement({
         ...ARNS,
         sql: sqlText,
-        parameters: [{ name: '0', value: { stringValue: 'x' } }, { name: '1', value: { stringValue: 'y' } }],
+        parameters: [
+          { name: '0', value: { stringValue: 'x' } },
+          { name: '1', value: { stringValue: 'y' } },
+        ],
       })
       .then(
         () => new Error('expected a failure'),

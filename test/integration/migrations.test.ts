@@ -129,11 +129,22 @@ describe('appointments_no_overlap', () => {
   beforeAll(async () => {
     testDatabase = await createTestDatabase();
     db = testDatabase.db;
-    const account = await db.insertInto('accounts').values({ name: 'Clinic' }).returning('id').executeTakeFirstOrThrow();
+    const account = await db
+      .insertInto('accounts')
+      .values({ name: 'Clinic' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     accountId = account.id;
     const clinicians = await db
       .insertInto('users')
-      .values([1, 2].map((n) => ({ email: `clinician${n}@clinic.test`, cognito_sub: `sub-${n}`, role: 'clinician' as const, account_id: account.id })))
+      .values(
+        [1, 2].map((n) => ({
+          email: `clinician${n}@clinic.test`,
+          cognito_sub: `sub-${n}`,
+          role: 'clinician' as const,
+          account_id: account.id,
+        })),
+      )
       .returning('id')
       .execute();
     clinicianIds = [clinicians[0]!.id, clinicians[1]!.id];

@@ -92,7 +92,11 @@ function parseDocument(markdown: string): DocumentTable[] {
     }
     const fk = /^- `FOREIGN KEY \((\w+)\) REFERENCES (\w+)\((\w+)\)`$/.exec(line);
     if (fk && current.name) {
-      current.foreignKeys.push({ column: column(current.name, fk[1]!), references: tableName(fk[2]!), referencedColumn: fk[3]! });
+      current.foreignKeys.push({
+        column: column(current.name, fk[1]!),
+        references: tableName(fk[2]!),
+        referencedColumn: fk[3]!,
+      });
     }
   }
   return tables.filter((table) => table.columns.length > 0);
@@ -177,7 +181,10 @@ test('the document parses into its twelve tables', () => {
   expect(documentTables.length).toBeGreaterThanOrEqual(12);
   expect(documentTables.map((table) => table.name).sort()).toEqual(Object.values(TABLE_NAMES).sort());
   for (const table of documentTables) {
-    expect(table.indexes.some((index) => index.kind === 'PRIMARY KEY'), table.heading).toBe(true);
+    expect(
+      table.indexes.some((index) => index.kind === 'PRIMARY KEY'),
+      table.heading,
+    ).toBe(true);
   }
 });
 
@@ -186,47 +193,55 @@ test('the twelve tables exist', () => {
   expect(Object.values(TABLE_NAMES).filter((table) => !existing.has(table))).toEqual([]);
 });
 
-describe.each(documentTables.map((table) => ({ ...table, label: `${table.heading} (${table.name})` })))('$label', (table) => {
-  test('has every documented column, with the mapped type', () => {
-    for (const documented of table.columns) {
-      const where = `${table.name}.${documented.name}`;
-      const actual = columns.find((c) => c.table_name === table.name && c.column_name === documented.name);
-      expect(actual, `${where} exists`).toBeDefined();
-      const [, base, length] = /^(\w+)(?:\((\d+)\))?$/.exec(documented.type) ?? [];
-      const expected = TYPE_OVERRIDES[where] ?? PG_TYPES[base ?? ''];
-      expect(expected, `${where}: document type ${documented.type} is mapped`).toBeDefined();
-      expect(actual?.data_type, `${where} type`).toBe(expected);
-      if (length) expect(actual?.character_maximum_length, `${where} length`).toBe(Number(length));
-      if (expected === 'numeric') expect(actual?.numeric_precision, `${where} has an explicit precision`).not.toBeNull();
-    }
-  });
+describe.each(documentTables.map((table) => ({ ...table, label: `${table.heading} (${table.name})` })))(
+  '$label',
+  (table) => {
+    test('has every documented column, with the mapped type', () => {
+      for (const documented of table.columns) {
+        const where = `${table.name}.${documented.name}`;
+        const actual = columns.find((c) => c.table_name === table.name && c.column_name === documented.name);
+        expect(actual, `${where} exists`).toBeDefined();
+        const [, base, length] = /^(\w+)(?:\((\d+)\))?$/.exec(documented.type) ?? [];
+        const expected = TYPE_OVERRIDES[where] ?? PG_TYPES[base ?? ''];
+        expect(expected, `${where}: document type ${documented.type} is mapped`).toBeDefined();
+        expect(actual?.data_type, `${where} type`).toBe(expected);
+        if (length) expect(actual?.character_maximum_length, `${where} length`).toBe(Number(length));
+        if (expected === 'numeric')
+          expect(actual?.numeric_precision, `${where} has an explicit precision`).not.toBeNull();
+      }
+    });
 
-  test('has every documented index', () => {
-    for (const documented of table.indexes) {
-      const matches = indexes.filter((index) => {
-        if (index.table_name !== table.name) return false;
-        if (documented.kind === 'INDEX') return documented.columns.every((column, i) => index.columns[i] === column);
-        const exact = index.columns.length === documented.columns.length && documented.columns.every((c, i) => index.columns[i] === c);
-        return exact && index.is_unique && (documented.kind === 'UNIQUE INDEX' || index.is_primary);
-      });
-      expect(matches.length, `${table.name}: ${documented.kind} (${documented.columns.join(', ')})`).toBeGreaterThan(0);
-    }
-  });
+    test('has every documented index', () => {
+      for (const documented of table.indexes) {
+        const matches = indexes.filter((index) => {
+          if (index.table_name !== table.name) return false;
+          if (documented.kind === 'INDEX') return documented.columns.every((column, i) => index.columns[i] === column);
+          const exact =
+            index.columns.length === documented.columns.length &&
+            documented.columns.every((c, i) => index.columns[i] === c);
+          return exact && index.is_unique && (documented.kind === 'UNIQUE INDEX' || index.is_primary);
+        });
+        expect(matches.length, `${table.name}: ${documented.kind} (${documented.columns.join(', ')})`).toBeGreaterThan(
+          0,
+        );
+      }
+    });
 
-  test('has every documented foreign key', () => {
-    for (const documented of table.foreignKeys) {
-      const fk = foreignKeys.find(
-        (row) =>
-          row.table_name === table.name &&
-          row.column_name === documented.column &&
-          row.referenced_table === documented.references &&
-          row.referenced_column === documented.referencedColumn,
-      );
-      const label = `${table.name}.${documented.column} → ${documented.references}.${documented.referencedColumn}`;
-      expect(fk, label).toBeDefined();
-      // Answers go with their session; nothing else is deleted by cascade.
-      const deleteRule = table.name === 'chat_answers' && documented.column === 'session_id' ? 'CASCADE' : 'RESTRICT';
-      expect(fk?.delete_rule, `${label} on delete`).toBe(deleteRule);
-    }
-  });
-});
+    test('has every documented foreign key', () => {
+      for (const documented of table.foreignKeys) {
+        const fk = foreignKeys.find(
+          (row) =>
+            row.table_name === table.name &&
+            row.column_name === documented.column &&
+            row.referenced_table === documented.references &&
+            row.referenced_column === documented.referencedColumn,
+        );
+        const label = `${table.name}.${documented.column} → ${documented.references}.${documented.referencedColumn}`;
+        expect(fk, label).toBeDefined();
+        // Answers go with their session; nothing else is deleted by cascade.
+        const deleteRule = table.name === 'chat_answers' && documented.column === 'session_id' ? 'CASCADE' : 'RESTRICT';
+        expect(fk?.delete_rule, `${label} on delete`).toBe(deleteRule);
+      }
+    });
+  },
+);

@@ -49,7 +49,10 @@ test('every deployed route is exercised and answers as expected', () => {
 test(`no request runs more than ${MAX_STATEMENTS} SQL statements`, () => {
   const over = measurement.results
     .filter((r) => r.statements.max > MAX_STATEMENTS)
-    .map((r) => `${r.label}: ${r.statements.max} (${r.sampleStatements.map((s) => s.sql.split(/\s+/).slice(0, 3).join(' ')).join(' | ')})`);
+    .map(
+      (r) =>
+        `${r.label}: ${r.statements.max} (${r.sampleStatements.map((s) => s.sql.split(/\s+/).slice(0, 3).join(' ')).join(' | ')})`,
+    );
   expect(over).toEqual([]);
   expect(measurement.results.length).toBeGreaterThan(60);
 });

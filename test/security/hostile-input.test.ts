@@ -76,7 +76,8 @@ function nodes(value: Json | undefined, path: JsonPath = []): { path: JsonPath; 
   if (value === undefined) return [];
   const out = [{ path, value }];
   if (Array.isArray(value)) value.forEach((item, i) => out.push(...nodes(item, [...path, i])));
-  else if (value && typeof value === 'object') for (const [k, item] of Object.entries(value)) out.push(...nodes(item, [...path, k]));
+  else if (value && typeof value === 'object')
+    for (const [k, item] of Object.entries(value)) out.push(...nodes(item, [...path, k]));
   return out;
 }
 
@@ -101,9 +102,11 @@ function deleteAt(root: Json, path: JsonPath): Json {
 
 /** Adds an own property (also `__proto__`, which an assignment or a literal would turn into a prototype). */
 function withKey(root: Json | undefined, path: JsonPath, key: string, value: Json): Json {
-  const target = path.length === 0 ? root : nodes(root).find((n) => n.path.join('\u0000') === path.join('\u0000'))?.value;
+  const target =
+    path.length === 0 ? root : nodes(root).find((n) => n.path.join('\u0000') === path.join('\u0000'))?.value;
   const extended: Record<string, Json> = {};
-  for (const [k, item] of Object.entries((target ?? {}) as Record<string, Json>)) Object.defineProperty(extended, k, { value: item, enumerable: true, configurable: true, writable: true });
+  for (const [k, item] of Object.entries((target ?? {}) as Record<string, Json>))
+    Object.defineProperty(extended, k, { value: item, enumerable: true, configurable: true, writable: true });
   Object.defineProperty(extended, key, { value, enumerable: true, configurable: true, writable: true });
   return setAt(root, path, extended as Json);
 }
@@ -111,7 +114,9 @@ function withKey(root: Json | undefined, path: JsonPath, key: string, value: Jso
 const replaceStrings = (value: Json | undefined, replacement: string, only?: Set<string>): Json | undefined => {
   if (value === undefined) return undefined;
   let out = clone(value);
-  for (const n of nodes(value)) if (typeof n.value === 'string' && (!only || only.has(n.path.join('\u0000')))) out = setAt(out, n.path, replacement);
+  for (const n of nodes(value))
+    if (typeof n.value === 'string' && (!only || only.has(n.path.join('\u0000'))))
+      out = setAt(out, n.path, replacement);
   return out;
 };
 
@@ -139,7 +144,8 @@ function structureProblem(value: unknown, depth = 0): string | undefined {
   return undefined;
 }
 
-const accepts = (schema: v.GenericSchema | undefined, value: unknown) => (schema ? v.safeParse(schema, value).success : true);
+const accepts = (schema: v.GenericSchema | undefined, value: unknown) =>
+  schema ? v.safeParse(schema, value).success : true;
 
 function schemaKeys(schema: unknown): string[] {
   const s = schema as { entries?: Record<string, unknown>; pipe?: unknown[] } | undefined;
@@ -232,13 +238,20 @@ const CRAFTED_CURSORS = [
 ];
 
 function baseCase(spec: RequestSpec): HostileCase {
-  return { kind: 'base', label: 'base', params: { ...(spec.params ?? {}) }, query: { ...(spec.query ?? {}) }, body: clone(spec.body) as Json | undefined };
+  return {
+    kind: 'base',
+    label: 'base',
+    params: { ...(spec.params ?? {}) },
+    query: { ...(spec.query ?? {}) },
+    body: clone(spec.body) as Json | undefined,
+  };
 }
 
 function generate(route: RouteDef, spec: RequestSpec, routeIndex: number): HostileCase[] {
   const base = baseCase(spec);
   const out: HostileCase[] = [];
-  const add = (kind: string, label: string, patch: Partial<HostileCase>) => out.push({ ...base, params: { ...base.params }, query: { ...base.query }, ...patch, kind, label });
+  const add = (kind: string, label: string, patch: Partial<HostileCase>) =>
+    out.push({ ...base, params: { ...base.params }, query: { ...base.query }, ...patch, kind, label });
   const paramKeys = Object.keys(base.params);
   const queryKeys = [...new Set([...schemaKeys(route.query), ...Object.keys(base.query)])];
   const body = route.body ? base.body : undefined;
@@ -249,12 +262,20 @@ function generate(route: RouteDef, spec: RequestSpec, routeIndex: number): Hosti
   //    and once more only in the fields that accept it (free text), so that it reaches the operation.
   for (const n of NAUGHTY_STRINGS) {
     const tag = `naughty "${n.label}"`;
-    if (paramKeys.length) add('naughty-path', `${tag} in every path parameter`, { params: Object.fromEntries(paramKeys.map((k) => [k, n.value])) });
-    if (queryKeys.length) add('naughty-query', `${tag} in every query parameter`, { query: Object.fromEntries(queryKeys.map((k) => [k, n.value])) });
+    if (paramKeys.length)
+      add('naughty-path', `${tag} in every path parameter`, {
+        params: Object.fromEntries(paramKeys.map((k) => [k, n.value])),
+      });
+    if (queryKeys.length)
+      add('naughty-query', `${tag} in every query parameter`, {
+        query: Object.fromEntries(queryKeys.map((k) => [k, n.value])),
+      });
     if (stringNodes.length) add('naughty-body', `${tag} in every body string`, { body: replaceStrings(body, n.value) });
     const freeParams = paramKeys.filter((k) => accepts(route.params, { ...base.params, [k]: wellFormed(n.value) }));
     const freeQuery = queryKeys.filter((k) => accepts(route.query, { ...base.query, [k]: wellFormed(n.value) }));
-    const freeBody = new Set(stringNodes.filter((node) => accepts(route.body, setAt(body, node.path, n.value))).map((node) => key(node.path)));
+    const freeBody = new Set(
+      stringNodes.filter((node) => accepts(route.body, setAt(body, node.path, n.value))).map((node) => key(node.path)),
+    );
     if (freeParams.length || freeQuery.length || freeBody.size) {
       add('naughty-free-text', `${tag} in every field that accepts it`, {
         params: { ...base.params, ...Object.fromEntries(freeParams.map((k) => [k, n.value])) },
@@ -266,17 +287,23 @@ function generate(route: RouteDef, spec: RequestSpec, routeIndex: number): Hosti
 
   // 2. Path parameters and query values: edge strings, huge strings, unknown and prototype keys, crafted cursors.
   for (const k of paramKeys) {
-    for (const value of [...EDGE_STRINGS, 'x'.repeat(5_000)]) add('path-edge', `path.${k} = ${value.slice(0, 40)}`, { params: { ...base.params, [k]: value } });
+    for (const value of [...EDGE_STRINGS, 'x'.repeat(5_000)])
+      add('path-edge', `path.${k} = ${value.slice(0, 40)}`, { params: { ...base.params, [k]: value } });
   }
   if (route.query) {
     for (const k of queryKeys) {
-      for (const value of [...EDGE_STRINGS, 'x'.repeat(5_000), '']) add('query-edge', `query.${k} = ${value.slice(0, 40)}`, { query: { ...base.query, [k]: value } });
+      for (const value of [...EDGE_STRINGS, 'x'.repeat(5_000), ''])
+        add('query-edge', `query.${k} = ${value.slice(0, 40)}`, { query: { ...base.query, [k]: value } });
     }
-    if (queryKeys.includes('cursor')) for (const cursor of CRAFTED_CURSORS) add('crafted-cursor', `crafted cursor ${cursor.slice(0, 24)}…`, { query: { ...base.query, cursor } });
+    if (queryKeys.includes('cursor'))
+      for (const cursor of CRAFTED_CURSORS)
+        add('crafted-cursor', `crafted cursor ${cursor.slice(0, 24)}…`, { query: { ...base.query, cursor } });
   }
   // The webhook reads no query string (a lab's URL is fixed); every other route refuses unknown parameters.
   if (route.auth !== 'webhook') {
-    for (const [extra] of [...EXTRA_KEYS, ['constructor'], ['__proto__'], ['__proto__[isAdmin]'], ['toString']] as [string][]) {
+    for (const [extra] of [...EXTRA_KEYS, ['constructor'], ['__proto__'], ['__proto__[isAdmin]'], ['toString']] as [
+      string,
+    ][]) {
       add('query-extra', `unknown query parameter ${extra}`, { query: { ...base.query, [extra]: '1' } });
     }
   }
@@ -284,25 +311,55 @@ function generate(route: RouteDef, spec: RequestSpec, routeIndex: number): Hosti
   if (route.body) {
     // 3. Structural: the JSON reader and the media type.
     const raw = JSON.stringify(body ?? {});
-    const structural = (label: string, rawBody: string, contentType = 'application/json') => add('structural', label, { rawBody, contentType, structural: true });
-    for (const malformed of ['{', '{"a":', "{'a': 1}", 'NaN', '{"a":1}garbage', '\u0000', '[1,]', '{"a":01}', `${raw.slice(0, -1)}`]) structural(`malformed JSON ${JSON.stringify(malformed).slice(0, 30)}`, malformed);
-    for (const type of ['text/plain', 'application/xml', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'text/html']) {
+    const structural = (label: string, rawBody: string, contentType = 'application/json') =>
+      add('structural', label, { rawBody, contentType, structural: true });
+    for (const malformed of [
+      '{',
+      '{"a":',
+      "{'a': 1}",
+      'NaN',
+      '{"a":1}garbage',
+      '\u0000',
+      '[1,]',
+      '{"a":01}',
+      `${raw.slice(0, -1)}`,
+    ])
+      structural(`malformed JSON ${JSON.stringify(malformed).slice(0, 30)}`, malformed);
+    for (const type of [
+      'text/plain',
+      'application/xml',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+      'text/html',
+    ]) {
       if (!route.extraContentTypes?.includes(type)) structural(`content type ${type}`, raw, type);
     }
     if (route.auth !== 'webhook') {
       structural('body over 1 MB', JSON.stringify({ padding: 'x'.repeat(1_100_000) }));
       structural('nesting deeper than 32 levels', JSON.stringify(nested(40)));
       structural('nesting 5,000 levels deep', `${'['.repeat(5_000)}${']'.repeat(5_000)}`);
-      for (const [protoKey, value] of PROTO_KEYS) structural(`prototype key ${protoKey} at the top`, JSON.stringify(withKey(body, [], protoKey, value)));
-      const objects = nodes(body).filter((n) => n.path.length > 0 && n.value !== null && typeof n.value === 'object' && !Array.isArray(n.value));
-      for (const o of objects.slice(0, 3)) structural(`prototype key __proto__ in ${o.path.join('.')}`, JSON.stringify(withKey(body, o.path, '__proto__', { isAdmin: true })));
+      for (const [protoKey, value] of PROTO_KEYS)
+        structural(`prototype key ${protoKey} at the top`, JSON.stringify(withKey(body, [], protoKey, value)));
+      const objects = nodes(body).filter(
+        (n) => n.path.length > 0 && n.value !== null && typeof n.value === 'object' && !Array.isArray(n.value),
+      );
+      for (const o of objects.slice(0, 3))
+        structural(
+          `prototype key __proto__ in ${o.path.join('.')}`,
+          JSON.stringify(withKey(body, o.path, '__proto__', { isAdmin: true })),
+        );
     }
-    add('duplicate-keys', 'duplicate keys (the last wins)', { rawBody: raw.replace(/^\{/, '{"unexpected":1,"unexpected":2,'), contentType: 'application/json' });
+    add('duplicate-keys', 'duplicate keys (the last wins)', {
+      rawBody: raw.replace(/^\{/, '{"unexpected":1,"unexpected":2,'),
+      contentType: 'application/json',
+    });
     // 4. Whole-body replacements.
-    for (const whole of [null, 0, '', 'string', true, [], {}, [body ?? {}], nested(20)] as Json[]) add('whole-body', `body = ${JSON.stringify(whole).slice(0, 30)}`, { body: whole });
+    for (const whole of [null, 0, '', 'string', true, [], {}, [body ?? {}], nested(20)] as Json[])
+      add('whole-body', `body = ${JSON.stringify(whole).slice(0, 30)}`, { body: whole });
     add('no-body', 'no body', { body: undefined });
     if (route.extraContentTypes?.includes('text/csv')) {
-      const csv = (text: string, label: string) => add('csv', label, { rawBody: text, contentType: 'text/csv', opaque: true });
+      const csv = (text: string, label: string) =>
+        add('csv', label, { rawBody: text, contentType: 'text/csv', opaque: true });
       csv('first_name,last_name\n"unterminated,quote\n', 'CSV with an unterminated quote');
       csv('first_name,last_name,ssn\nA,B,123\n', 'CSV with an unknown column');
       csv(`first_name,last_name,email\n${'=cmd|calc!A0,"<script>",a@b.c\n'.repeat(3)}`, 'CSV formulas and scripts');
@@ -314,37 +371,128 @@ function generate(route: RouteDef, spec: RequestSpec, routeIndex: number): Hosti
 
   // 5. Random mutations (fast-check, fixed seed): a node of the body, a path or a query parameter, and how to break it.
   const bodyNodes = nodes(body);
-  const objectNodes = bodyNodes.filter((n) => n.value !== null && typeof n.value === 'object' && !Array.isArray(n.value));
+  const objectNodes = bodyNodes.filter(
+    (n) => n.value !== null && typeof n.value === 'object' && !Array.isArray(n.value),
+  );
   const targets: fc.Arbitrary<Partial<HostileCase> & { kind: string; label: string }>[] = [];
   if (bodyNodes.length) {
     const node = fc.constantFrom(...bodyNodes);
-    const text = fc.oneof(fc.string({ unit: 'binary', maxLength: 40 }), fc.constantFrom(...NAUGHTY_STRINGS.map((n) => n.value)));
+    const text = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 40 }),
+      fc.constantFrom(...NAUGHTY_STRINGS.map((n) => n.value)),
+    );
     targets.push(
-      fc.tuple(node, fc.constantFrom(...WRONG_TYPES)).map(([n, value]) => ({ kind: 'wrong-type', label: `body.${n.path.join('.')} = ${JSON.stringify(value)}`, body: setAt(body, n.path, value) })),
-      fc.tuple(node, fc.constantFrom(...EDGE_STRINGS)).map(([n, value]) => ({ kind: 'edge-string', label: `body.${n.path.join('.')} = ${value}`, body: setAt(body, n.path, value) })),
-      fc.tuple(node, fc.constantFrom(...EDGE_NUMBERS)).map(([n, value]) => ({ kind: 'edge-number', label: `body.${n.path.join('.')} = ${String(value)}`, body: setAt(body, n.path, value) })),
-      fc.tuple(node, text).map(([n, value]) => ({ kind: 'random-text', label: `body.${n.path.join('.')} = random text`, body: setAt(body, n.path, value) })),
-      fc.tuple(node, fc.jsonValue({ maxDepth: 4 })).map(([n, value]) => ({ kind: 'random-json', label: `body.${n.path.join('.')} = random JSON`, body: setAt(body, n.path, value as Json) })),
-      fc.tuple(node, fc.integer({ min: 100_000, max: 300_000 })).map(([n, size]) => ({ kind: 'huge-string', label: `body.${n.path.join('.')} = ${size} characters`, body: setAt(body, n.path, '\u00e9'.repeat(size)) })),
-      fc.tuple(node, fc.integer({ min: 5_000, max: 20_000 })).map(([n, size]) => ({ kind: 'huge-array', label: `body.${n.path.join('.')} = array of ${size}`, body: setAt(body, n.path, Array.from({ length: size }, (_, i) => (i % 2 ? 'x' : { a: i }))) })),
-      fc.tuple(node, fc.integer({ min: 2, max: 30 })).map(([n, depth]) => ({ kind: 'deep', label: `body.${n.path.join('.')} nested ${depth} deep`, body: setAt(body, n.path, nested(depth)) })),
+      fc
+        .tuple(node, fc.constantFrom(...WRONG_TYPES))
+        .map(([n, value]) => ({
+          kind: 'wrong-type',
+          label: `body.${n.path.join('.')} = ${JSON.stringify(value)}`,
+          body: setAt(body, n.path, value),
+        })),
+      fc
+        .tuple(node, fc.constantFrom(...EDGE_STRINGS))
+        .map(([n, value]) => ({
+          kind: 'edge-string',
+          label: `body.${n.path.join('.')} = ${value}`,
+          body: setAt(body, n.path, value),
+        })),
+      fc
+        .tuple(node, fc.constantFrom(...EDGE_NUMBERS))
+        .map(([n, value]) => ({
+          kind: 'edge-number',
+          label: `body.${n.path.join('.')} = ${String(value)}`,
+          body: setAt(body, n.path, value),
+        })),
+      fc
+        .tuple(node, text)
+        .map(([n, value]) => ({
+          kind: 'random-text',
+          label: `body.${n.path.join('.')} = random text`,
+          body: setAt(body, n.path, value),
+        })),
+      fc
+        .tuple(node, fc.jsonValue({ maxDepth: 4 }))
+        .map(([n, value]) => ({
+          kind: 'random-json',
+          label: `body.${n.path.join('.')} = random JSON`,
+          body: setAt(body, n.path, value as Json),
+        })),
+      fc
+        .tuple(node, fc.integer({ min: 100_000, max: 300_000 }))
+        .map(([n, size]) => ({
+          kind: 'huge-string',
+          label: `body.${n.path.join('.')} = ${size} characters`,
+          body: setAt(body, n.path, '\u00e9'.repeat(size)),
+        })),
+      fc.tuple(node, fc.integer({ min: 5_000, max: 20_000 })).map(([n, size]) => ({
+        kind: 'huge-array',
+        label: `body.${n.path.join('.')} = array of ${size}`,
+        body: setAt(
+          body,
+          n.path,
+          Array.from({ length: size }, (_, i) => (i % 2 ? 'x' : { a: i })),
+        ),
+      })),
+      fc
+        .tuple(node, fc.integer({ min: 2, max: 30 }))
+        .map(([n, depth]) => ({
+          kind: 'deep',
+          label: `body.${n.path.join('.')} nested ${depth} deep`,
+          body: setAt(body, n.path, nested(depth)),
+        })),
     );
     const removable = bodyNodes.filter((n) => n.path.length > 0);
-    if (removable.length) targets.push(fc.constantFrom(...removable).map((n) => ({ kind: 'missing', label: `without body.${n.path.join('.')}`, body: deleteAt(body as Json, n.path) })));
+    if (removable.length)
+      targets.push(
+        fc
+          .constantFrom(...removable)
+          .map((n) => ({
+            kind: 'missing',
+            label: `without body.${n.path.join('.')}`,
+            body: deleteAt(body as Json, n.path),
+          })),
+      );
     if (objectNodes.length) {
       targets.push(
-        fc.tuple(fc.constantFrom(...objectNodes), fc.constantFrom(...EXTRA_KEYS)).map(([n, [k, value]]) => ({ kind: 'extra', label: `extra ${k} in body${n.path.length ? `.${n.path.join('.')}` : ''}`, body: withKey(body, n.path, k, value) })),
+        fc
+          .tuple(fc.constantFrom(...objectNodes), fc.constantFrom(...EXTRA_KEYS))
+          .map(([n, [k, value]]) => ({
+            kind: 'extra',
+            label: `extra ${k} in body${n.path.length ? `.${n.path.join('.')}` : ''}`,
+            body: withKey(body, n.path, k, value),
+          })),
       );
     }
   }
   if (paramKeys.length) {
-    targets.push(fc.tuple(fc.constantFrom(...paramKeys), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 60 })).map(([k, value]) => ({ kind: 'random-path', label: `path.${k} = random`, body, params: { ...base.params, [k]: value } })));
+    targets.push(
+      fc
+        .tuple(fc.constantFrom(...paramKeys), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 60 }))
+        .map(([k, value]) => ({
+          kind: 'random-path',
+          label: `path.${k} = random`,
+          body,
+          params: { ...base.params, [k]: value },
+        })),
+    );
   }
   if (queryKeys.length) {
-    targets.push(fc.tuple(fc.constantFrom(...queryKeys), fc.string({ unit: 'binary', maxLength: 60 })).map(([k, value]) => ({ kind: 'random-query', label: `query.${k} = random`, body, query: { ...base.query, [k]: value } })));
+    targets.push(
+      fc
+        .tuple(fc.constantFrom(...queryKeys), fc.string({ unit: 'binary', maxLength: 60 }))
+        .map(([k, value]) => ({
+          kind: 'random-query',
+          label: `query.${k} = random`,
+          body,
+          query: { ...base.query, [k]: value },
+        })),
+    );
   }
   if (targets.length) {
-    for (const sample of fc.sample(fc.oneof(...targets), { seed: SEED + routeIndex, numRuns: RANDOM_CASES_PER_ROUTE })) {
+    for (const sample of fc.sample(fc.oneof(...targets), {
+      seed: SEED + routeIndex,
+      numRuns: RANDOM_CASES_PER_ROUTE,
+    })) {
       out.push({ ...base, params: { ...base.params }, query: { ...base.query }, ...sample } as HostileCase);
     }
   }
@@ -364,14 +512,24 @@ function encodeSegment(value: string): string {
   }
 }
 
-async function sendCase(api: TestApi, env: Env, route: RouteDef, fixture: RouteFixture, c: HostileCase, token: string | undefined): Promise<ApiResponse> {
+async function sendCase(
+  api: TestApi,
+  env: Env,
+  route: RouteDef,
+  fixture: RouteFixture,
+  c: HostileCase,
+  token: string | undefined,
+): Promise<ApiResponse> {
   const path = route.path.replace(/\{(\w+)\}/g, (_m, name: string) => encodeSegment(c.params[name] ?? ''));
-  const search = new URLSearchParams(Object.entries(c.query).map(([k, val]): [string, string] => [wellFormed(k), wellFormed(val)])).toString();
+  const search = new URLSearchParams(
+    Object.entries(c.query).map(([k, val]): [string, string] => [wellFormed(k), wellFormed(val)]),
+  ).toString();
   const url = `${path}${search ? `?${search}` : ''}`;
   const raw = c.rawBody ?? (c.body === undefined ? undefined : JSON.stringify(c.body));
   let headers: Record<string, string> = {};
   if (raw !== undefined) headers['content-type'] = c.contentType ?? 'application/json';
-  if (route.auth === 'webhook' && fixture.sign) headers = { ...(await fixture.sign(raw ?? '', env)), ...(c.contentType ? { 'content-type': c.contentType } : {}) };
+  if (route.auth === 'webhook' && fixture.sign)
+    headers = { ...(await fixture.sign(raw ?? '', env)), ...(c.contentType ? { 'content-type': c.contentType } : {}) };
   return api.request(route.method, url, { token, rawBody: raw, headers });
 }
 
@@ -389,82 +547,110 @@ function hostileCaller(route: RouteDef): CallerId {
   return found[1];
 }
 
-const isProblem = (response: ApiResponse) => (response.headers.get('content-type') ?? '').startsWith('application/problem+json');
+const isProblem = (response: ApiResponse) =>
+  (response.headers.get('content-type') ?? '').startsWith('application/problem+json');
 
 describe('hostile input', () => {
   const api = useTestApi('pg');
 
-  test('invalid input is a 4xx problem and never a 5xx; nothing is written; nothing is logged', { timeout: 240_000 }, async () => {
-    const problems = fixtureProblems(routes);
-    if (problems.length) throw new Error(`Routes without fixtures:\n${problems.join('\n')}`);
-    const env = await createEnv(api());
-    const world = env.worlds.A;
-    const startedAt = Date.now();
-    const failures: string[] = [];
-    let invalidCount = 0;
-    let validCount = 0;
-    let serverErrors = 0;
+  test(
+    'invalid input is a 4xx problem and never a 5xx; nothing is written; nothing is logged',
+    { timeout: 240_000 },
+    async () => {
+      const problems = fixtureProblems(routes);
+      if (problems.length) throw new Error(`Routes without fixtures:\n${problems.join('\n')}`);
+      const env = await createEnv(api());
+      const world = env.worlds.A;
+      const startedAt = Date.now();
+      const failures: string[] = [];
+      let invalidCount = 0;
+      let validCount = 0;
+      let serverErrors = 0;
 
-    const targets = routes.filter((r) => r.params || r.query || r.body);
-    const plans = [];
-    for (const [index, route] of targets.entries()) {
-      const fixture = fixtures[route.operationId] as RouteFixture;
-      const callerId = hostileCaller(route);
-      const caller = describeCaller(callerId, 'A', world, env);
-      const spec = await fixture.request({ env, world, caller });
-      const token = await tokenFor(env, callerId, 'A', world);
-      const cases = generate(route, spec, index);
-      plans.push({ route, fixture, token, invalid: cases.filter((c) => !mayBeValid(route, c)), maybeValid: cases.filter((c) => mayBeValid(route, c)) });
-    }
+      const targets = routes.filter((r) => r.params || r.query || r.body);
+      const plans = [];
+      for (const [index, route] of targets.entries()) {
+        const fixture = fixtures[route.operationId] as RouteFixture;
+        const callerId = hostileCaller(route);
+        const caller = describeCaller(callerId, 'A', world, env);
+        const spec = await fixture.request({ env, world, caller });
+        const token = await tokenFor(env, callerId, 'A', world);
+        const cases = generate(route, spec, index);
+        plans.push({
+          route,
+          fixture,
+          token,
+          invalid: cases.filter((c) => !mayBeValid(route, c)),
+          maybeValid: cases.filter((c) => mayBeValid(route, c)),
+        });
+      }
 
-    const record = (route: RouteDef, c: HostileCase, problem: string, response: ApiResponse) => {
-      // For a server error, the logged error (name and message) says where it broke.
-      const requestId = response.headers.get('x-request-id');
-      const logged = response.status >= 500 && requestId ? capturedLogs.filter((line) => line.includes(requestId) && line.includes('"error"')).map((line) => JSON.parse(line) as Record<string, unknown>) : [];
-      const cause = logged.map((l) => ` [logged: ${String(l.errorName)}: ${String(l.errorMessage).slice(0, 160)}]`).join('');
-      failures.push(`${route.method} ${route.path} [${c.kind}] ${c.label}: ${problem} — ${response.status} ${response.text.slice(0, 160)}${cause}`);
-    };
-    /** Node's HTTP parser refuses an oversized URL (431) before any handler runs: a refusal, without a problem body. */
-    const transportRefusal = (response: ApiResponse) => (response.status === 431 || response.status === 414) && response.text === '';
+      const record = (route: RouteDef, c: HostileCase, problem: string, response: ApiResponse) => {
+        // For a server error, the logged error (name and message) says where it broke.
+        const requestId = response.headers.get('x-request-id');
+        const logged =
+          response.status >= 500 && requestId
+            ? capturedLogs
+                .filter((line) => line.includes(requestId) && line.includes('"error"'))
+                .map((line) => JSON.parse(line) as Record<string, unknown>)
+            : [];
+        const cause = logged
+          .map((l) => ` [logged: ${String(l.errorName)}: ${String(l.errorMessage).slice(0, 160)}]`)
+          .join('');
+        failures.push(
+          `${route.method} ${route.path} [${c.kind}] ${c.label}: ${problem} — ${response.status} ${response.text.slice(0, 160)}${cause}`,
+        );
+      };
+      /** Node's HTTP parser refuses an oversized URL (431) before any handler runs: a refusal, without a problem body. */
+      const transportRefusal = (response: ApiResponse) =>
+        (response.status === 431 || response.status === 414) && response.text === '';
 
-    // Phase 1: invalid requests, route by route, between snapshots of every table.
-    for (const { route, fixture, token, invalid } of plans) {
+      // Phase 1: invalid requests, route by route, between snapshots of every table.
+      for (const { route, fixture, token, invalid } of plans) {
+        await env.settle();
+        const before = await tableState(api());
+        await pool(invalid, CONCURRENCY, async (c) => {
+          const response = await sendCase(api(), env, route, fixture, c, token);
+          invalidCount += 1;
+          if (response.status >= 500) serverErrors += 1;
+          if (response.status < 400 || response.status >= 500)
+            record(route, c, 'invalid input must be a 4xx', response);
+          else if (!isProblem(response) && !transportRefusal(response))
+            record(route, c, 'a refusal must be application/problem+json', response);
+        });
+        const changes = stateChanges(before, await tableState(api()));
+        if (changes.length)
+          failures.push(`${route.method} ${route.path}: invalid requests changed tables: ${changes.join('; ')}`);
+      }
+
+      // Phase 2: requests the schemas accept (naughty free text, unknown ids, crafted cursors): never a 5xx.
+      for (const { route, fixture, token, maybeValid } of plans) {
+        await pool(maybeValid, route.method === 'GET' ? CONCURRENCY : 1, async (c) => {
+          const response = await sendCase(api(), env, route, fixture, c, token);
+          validCount += 1;
+          if (response.status >= 500) {
+            serverErrors += 1;
+            record(route, c, 'server error', response);
+          } else if (response.status >= 400 && !isProblem(response) && !transportRefusal(response))
+            record(route, c, 'a refusal must be application/problem+json', response);
+        });
+      }
       await env.settle();
-      const before = await tableState(api());
-      await pool(invalid, CONCURRENCY, async (c) => {
-        const response = await sendCase(api(), env, route, fixture, c, token);
-        invalidCount += 1;
-        if (response.status >= 500) serverErrors += 1;
-        if (response.status < 400 || response.status >= 500) record(route, c, 'invalid input must be a 4xx', response);
-        else if (!isProblem(response) && !transportRefusal(response)) record(route, c, 'a refusal must be application/problem+json', response);
-      });
-      const changes = stateChanges(before, await tableState(api()));
-      if (changes.length) failures.push(`${route.method} ${route.path}: invalid requests changed tables: ${changes.join('; ')}`);
-    }
 
-    // Phase 2: requests the schemas accept (naughty free text, unknown ids, crafted cursors): never a 5xx.
-    for (const { route, fixture, token, maybeValid } of plans) {
-      await pool(maybeValid, route.method === 'GET' ? CONCURRENCY : 1, async (c) => {
-        const response = await sendCase(api(), env, route, fixture, c, token);
-        validCount += 1;
-        if (response.status >= 500) {
-          serverErrors += 1;
-          record(route, c, 'server error', response);
-        } else if (response.status >= 400 && !isProblem(response) && !transportRefusal(response)) record(route, c, 'a refusal must be application/problem+json', response);
-      });
-    }
-    await env.settle();
+      const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
+      console.log(
+        `hostile input: ${invalidCount + validCount} requests on ${targets.length} routes (${invalidCount} invalid, ${validCount} accepted by the schemas) in ${seconds} s, ${serverErrors} server errors, ${failures.length} failures`,
+      );
+      expect(failures).toEqual([]);
 
-    const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
-    console.log(
-      `hostile input: ${invalidCount + validCount} requests on ${targets.length} routes (${invalidCount} invalid, ${validCount} accepted by the schemas) in ${seconds} s, ${serverErrors} server errors, ${failures.length} failures`,
-    );
-    expect(failures).toEqual([]);
-
-    // No patient data and no distinctive request data in the logs of the run.
-    const logs = capturedLogs.join('\n');
-    const secrets = [...ACCOUNT_KEYS.flatMap((k) => env.worlds[k].phi), ...NAUGHTY_STRINGS.filter((n) => n.distinctive).map((n) => n.value)];
-    const logged = secrets.filter((s) => logs.includes(s) || logs.includes(JSON.stringify(s).slice(1, -1)));
-    expect(logged, 'request or patient data in the logs').toEqual([]);
-  });
+      // No patient data and no distinctive request data in the logs of the run.
+      const logs = capturedLogs.join('\n');
+      const secrets = [
+        ...ACCOUNT_KEYS.flatMap((k) => env.worlds[k].phi),
+        ...NAUGHTY_STRINGS.filter((n) => n.distinctive).map((n) => n.value),
+      ];
+      const logged = secrets.filter((s) => logs.includes(s) || logs.includes(JSON.stringify(s).slice(1, -1)));
+      expect(logged, 'request or patient data in the logs').toEqual([]);
+    },
+  );
 });

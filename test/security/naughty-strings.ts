@@ -70,6 +70,6 @@ export const NAUGHTY_STRINGS: readonly NaughtyString[] = [
   { label: 'prototype key as a value', value: '__proto__' },
   { label: 'LDAP / glob', value: '*)(uid=*))(|(uid=*', distinctive: true },
   { label: 'format string', value: '%s%s%s%n%x', distinctive: true },
-  { label: 'CSV formula', value: '=cmd|\' /C calc\'!A0', distinctive: true },
+  { label: 'CSV formula', value: "=cmd|' /C calc'!A0", distinctive: true },
   { label: 'e-mail-looking with injection', value: 'a@b.c\r\nBcc: victim@example.com', distinctive: true },
 ];

@@ -36,7 +36,11 @@ export const CLINICS: Record<AccountKey, { name: string; domain: string }> = {
 export const SUPER_ADMIN = 'superadmin@genascope.test';
 export type ClinicRole = Exclude<UserRole, 'super_admin'>;
 export const CLINIC_ROLES: readonly ClinicRole[] = ['account_admin', 'clinician', 'office_staff'];
-const ROLE_LOCAL: Record<ClinicRole, string> = { account_admin: 'admin', clinician: 'clinician', office_staff: 'staff' };
+const ROLE_LOCAL: Record<ClinicRole, string> = {
+  account_admin: 'admin',
+  clinician: 'clinician',
+  office_staff: 'staff',
+};
 export const staffEmail = (key: AccountKey, role: ClinicRole) => `${ROLE_LOCAL[role]}@${CLINICS[key].domain}`;
 
 /** A patient who was invited and accepted: the invite link token and the session token are theirs. */
@@ -155,8 +159,16 @@ export function describeCaller(id: CallerId, objectKey: AccountKey, object: Worl
   const other = otherKey(objectKey);
   if (id === 'staff:super_admin') return { id, kind: 'staff', role: 'super_admin', accountKey: null };
   const staff = /^staff:(\w+)@(own|other)$/.exec(id);
-  if (staff) return { id, kind: 'staff', role: staff[1] as ClinicRole, accountKey: staff[2] === 'own' ? objectKey : other };
-  if (id === 'patient:own') return { id, kind: 'patient', accountKey: objectKey, patientId: object.patient.patientId, sessionId: object.patient.sessionId };
+  if (staff)
+    return { id, kind: 'staff', role: staff[1] as ClinicRole, accountKey: staff[2] === 'own' ? objectKey : other };
+  if (id === 'patient:own')
+    return {
+      id,
+      kind: 'patient',
+      accountKey: objectKey,
+      patientId: object.patient.patientId,
+      sessionId: object.patient.sessionId,
+    };
   if (id === 'patient:other_session') {
     const p = env.worlds[objectKey].otherPatient;
     return { id, kind: 'patient', accountKey: objectKey, patientId: p.patientId, sessionId: p.sessionId };
@@ -175,12 +187,19 @@ function b64json(part: string): Record<string, unknown> {
 /** Keeps header and signature, swaps payload claims: the signature no longer matches. */
 export function tamper(token: string, claims: Record<string, unknown>): string {
   const [header, payload, signature] = token.split('.') as [string, string, string];
-  const forged = Buffer.from(JSON.stringify({ ...b64json(payload), ...claims, exp: Math.floor(Date.now() / 1000) + 86_400 })).toString('base64url');
+  const forged = Buffer.from(
+    JSON.stringify({ ...b64json(payload), ...claims, exp: Math.floor(Date.now() / 1000) + 86_400 }),
+  ).toString('base64url');
   return `${header}.${forged}.${signature}`;
 }
 
 /** The bearer token of a caller for an object of `object` (undefined: no Authorization header). */
-export async function tokenFor(env: Env, id: CallerId, objectKey: AccountKey, object: World): Promise<string | undefined> {
+export async function tokenFor(
+  env: Env,
+  id: CallerId,
+  objectKey: AccountKey,
+  object: World,
+): Promise<string | undefined> {
   const { api } = env;
   const other = otherKey(objectKey);
   const staff = /^staff:(\w+)@(own|other)$/.exec(id);
@@ -197,20 +216,39 @@ export async function tokenFor(env: Env, id: CallerId, objectKey: AccountKey, ob
     case 'anonymous:none':
       return undefined;
     case 'anonymous:expired_staff': {
-      const row = await api.db.selectFrom('users').selectAll().where('email', '=', staffEmail(objectKey, 'account_admin')).executeTakeFirstOrThrow();
-      return api.app.identityProvider.signIdToken({ sub: row.cognito_sub, email: row.email, role: row.role, accountId: row.account_id, expiresIn: -60 });
+      const row = await api.db
+        .selectFrom('users')
+        .selectAll()
+        .where('email', '=', staffEmail(objectKey, 'account_admin'))
+        .executeTakeFirstOrThrow();
+      return api.app.identityProvider.signIdToken({
+        sub: row.cognito_sub,
+        email: row.email,
+        role: row.role,
+        accountId: row.account_id,
+        expiresIn: -60,
+      });
     }
     case 'anonymous:tampered_staff':
       // A clinician's real token whose subject now claims to be the platform operator.
-      return tamper(await api.token(staffEmail(objectKey, 'clinician')), { sub: env.globals.superAdminSub, 'cognito:groups': ['super_admin'] });
+      return tamper(await api.token(staffEmail(objectKey, 'clinician')), {
+        sub: env.globals.superAdminSub,
+        'cognito:groups': ['super_admin'],
+      });
     case 'anonymous:expired_patient': {
       const p = object.patient;
-      const issued = await issuePatientSessionToken({ sessionId: p.sessionId, patientId: p.patientId, accountId: object.accountId }, Date.now() - 3 * 3600_000);
+      const issued = await issuePatientSessionToken(
+        { sessionId: p.sessionId, patientId: p.patientId, accountId: object.accountId },
+        Date.now() - 3 * 3600_000,
+      );
       return issued.token;
     }
     case 'anonymous:tampered_patient':
       // Another session's genuine token, re-pointed at the object's session.
-      return tamper(env.worlds[objectKey].otherPatient.sessionToken, { sub: object.patient.sessionId, patient_id: object.patient.patientId });
+      return tamper(env.worlds[objectKey].otherPatient.sessionToken, {
+        sub: object.patient.sessionId,
+        patient_id: object.patient.patientId,
+      });
     default:
       throw new Error(`Unknown caller ${String(id)}`);
   }
@@ -278,19 +316,47 @@ const ELIGIBILITY_PROFILE = {
   ashkenaziJewish: false,
   race: null,
   personalCancers: [{ type: 'breast', ageAtDiagnosis: 36 }],
-  relatives: [{ relationship: 'maternal_first_cousin', cancers: [{ type: 'breast', ageAtDiagnosis: 44 }], sex: 'female', throughTwoMales: false }],
+  relatives: [
+    {
+      relationship: 'maternal_first_cousin',
+      cancers: [{ type: 'breast', ageAtDiagnosis: 44 }],
+      sex: 'female',
+      throughTwoMales: false,
+    },
+  ],
   knownFamilialVariant: { present: false },
   priorGeneticTesting: 'none',
 };
-const BCRAT_INPUT = { race: 'white', age: 40, ageAtMenarche: 12, ageAtFirstLiveBirth: 25, nulliparous: false, biopsies: 0, atypicalHyperplasia: null, affectedFirstDegreeRelatives: 0 };
-const INSURANCE = { payer: 'Acme Health', memberId: 'MTRX0042', groupNumber: 'GRP-7', policyHolder: { relationship: 'self' } };
+const BCRAT_INPUT = {
+  race: 'white',
+  age: 40,
+  ageAtMenarche: 12,
+  ageAtFirstLiveBirth: 25,
+  nulliparous: false,
+  biopsies: 0,
+  atypicalHyperplasia: null,
+  affectedFirstDegreeRelatives: 0,
+};
+const INSURANCE = {
+  payer: 'Acme Health',
+  memberId: 'MTRX0042',
+  groupNumber: 'GRP-7',
+  policyHolder: { relationship: 'self' },
+};
 
 /** The result webhook a lab sends for the world's order (its delivery id makes it a duplicate: nothing is written). */
 function webhookBody(world: World) {
   return {
     type: 'lab_result.reported',
     timestamp: new Date().toISOString(),
-    data: { orderId: world.labOrderId, reportStatus: 'final', reportedAt: new Date().toISOString(), interpretation: 'negative', summary: 'No variants', variants: [] },
+    data: {
+      orderId: world.labOrderId,
+      reportStatus: 'final',
+      reportedAt: new Date().toISOString(),
+      interpretation: 'negative',
+      summary: 'No variants',
+      variants: [],
+    },
   };
 }
 
@@ -302,20 +368,35 @@ export const fixtures: Record<string, RouteFixture> = {
 
   // Accounts
   listAccounts: { scope: 'collection', request: () => ({ query: PAGE }) },
-  createAccount: { scope: 'global', request: ({ env }) => ({ body: { name: env.unique('Matrix Clinic '), maxUsers: 5, settings: { theme: 'blue' } } }) },
+  createAccount: {
+    scope: 'global',
+    request: ({ env }) => ({ body: { name: env.unique('Matrix Clinic '), maxUsers: 5, settings: { theme: 'blue' } } }),
+  },
   getAccount: { scope: 'object', request: ({ world }) => ({ params: { accountId: world.accountId } }) },
-  updateAccount: { scope: 'object', request: ({ world }) => ({ params: { accountId: world.accountId }, body: { name: world.accountName } }) },
+  updateAccount: {
+    scope: 'object',
+    request: ({ world }) => ({ params: { accountId: world.accountId }, body: { name: world.accountName } }),
+  },
 
   // Users
   listUsers: { scope: 'collection', request: ({ world }) => ({ query: { ...PAGE, accountId: world.accountId } }) },
   createUser: {
     scope: 'collection',
     request: ({ env, world, caller }) => ({
-      body: { email: `${env.unique('matrix.user.')}@${world.domain}`, firstName: 'Matrix', lastName: 'User', role: 'office_staff', ...superOnly(caller, { accountId: world.accountId }) },
+      body: {
+        email: `${env.unique('matrix.user.')}@${world.domain}`,
+        firstName: 'Matrix',
+        lastName: 'User',
+        role: 'office_staff',
+        ...superOnly(caller, { accountId: world.accountId }),
+      },
     }),
   },
   getUser: { scope: 'object', request: ({ world }) => ({ params: { userId: world.userId } }) },
-  updateUser: { scope: 'object', request: ({ world }) => ({ params: { userId: world.userId }, body: { firstName: world.userFirstName } }) },
+  updateUser: {
+    scope: 'object',
+    request: ({ world }) => ({ params: { userId: world.userId }, body: { firstName: world.userFirstName } }),
+  },
   deactivateUser: {
     scope: 'object',
     request: ({ world }) => ({ params: { userId: world.userId } }),
@@ -324,48 +405,94 @@ export const fixtures: Record<string, RouteFixture> = {
   listClinicians: { scope: 'collection', request: ({ world }) => ({ query: { ...PAGE, accountId: world.accountId } }) },
 
   // Patients
-  listPatients: { scope: 'collection', request: ({ world }) => ({ query: { ...PAGE, sort: 'createdAt', accountId: world.accountId } }) },
+  listPatients: {
+    scope: 'collection',
+    request: ({ world }) => ({ query: { ...PAGE, sort: 'createdAt', accountId: world.accountId } }),
+  },
   createPatient: {
     scope: 'collection',
     request: ({ env, world, caller }) => {
       const last = env.unique('Matrixpat');
-      return { body: { firstName: 'Matrix', lastName: last, email: `${last.toLowerCase()}@patients.example`, dateOfBirth: '1980-01-02', ...superOnly(caller, { accountId: world.accountId }) } };
+      return {
+        body: {
+          firstName: 'Matrix',
+          lastName: last,
+          email: `${last.toLowerCase()}@patients.example`,
+          dateOfBirth: '1980-01-02',
+          ...superOnly(caller, { accountId: world.accountId }),
+        },
+      };
     },
   },
   importPatients: {
     scope: 'collection',
     request: ({ env, world, caller }) => {
       const last = env.unique('Importpat');
-      return { query: superOnly(caller, { accountId: world.accountId }), body: [{ first_name: 'Imported', last_name: last, email: `${last.toLowerCase()}@patients.example`, date_of_birth: '1975-05-06' }] };
+      return {
+        query: superOnly(caller, { accountId: world.accountId }),
+        body: [
+          {
+            first_name: 'Imported',
+            last_name: last,
+            email: `${last.toLowerCase()}@patients.example`,
+            date_of_birth: '1975-05-06',
+          },
+        ],
+      };
     },
   },
   getPatient: { scope: 'object', request: ({ world }) => ({ params: { patientId: world.patient.patientId } }) },
-  updatePatient: { scope: 'object', request: ({ world }) => ({ params: { patientId: world.patient.patientId }, body: { firstName: world.patient.firstName } }) },
+  updatePatient: {
+    scope: 'object',
+    request: ({ world }) => ({
+      params: { patientId: world.patient.patientId },
+      body: { firstName: world.patient.firstName },
+    }),
+  },
   archivePatient: {
     scope: 'object',
     request: ({ world }) => ({ params: { patientId: world.patient.patientId } }),
-    fresh: async (env, world) => ({ ...world, patient: { ...world.patient, patientId: await createPatient(env, world) } }),
+    fresh: async (env, world) => ({
+      ...world,
+      patient: { ...world.patient, patientId: await createPatient(env, world) },
+    }),
   },
-  getPatientTimeline: { scope: 'object', request: ({ world }) => ({ params: { patientId: world.patient.patientId }, query: { limit: '50' } }) },
+  getPatientTimeline: {
+    scope: 'object',
+    request: ({ world }) => ({ params: { patientId: world.patient.patientId }, query: { limit: '50' } }),
+  },
 
   // Invites
   createInvite: {
     scope: 'object',
     request: ({ world }) => ({ body: { patientId: world.patient.patientId, sendEmail: false } }),
-    fresh: async (env, world) => ({ ...world, patient: { ...world.patient, patientId: await createPatient(env, world) } }),
+    fresh: async (env, world) => ({
+      ...world,
+      patient: { ...world.patient, patientId: await createPatient(env, world) },
+    }),
   },
   bulkCreateInvites: {
     scope: 'object',
     request: ({ world }) => ({ body: { invites: [{ patientId: world.patient.patientId, sendEmail: false }] } }),
-    fresh: async (env, world) => ({ ...world, patient: { ...world.patient, patientId: await createPatient(env, world) } }),
+    fresh: async (env, world) => ({
+      ...world,
+      patient: { ...world.patient, patientId: await createPatient(env, world) },
+    }),
     crossAccountRefusal: (response) =>
-      response.status === 200 && Array.isArray(response.body?.rows) && response.body.rows.length === 1 && response.body.rows[0].status === 'failed' && response.body.rows[0].httpStatus === 404,
+      response.status === 200 &&
+      Array.isArray(response.body?.rows) &&
+      response.body.rows.length === 1 &&
+      response.body.rows[0].status === 'failed' &&
+      response.body.rows[0].httpStatus === 404,
   },
   listInvites: { scope: 'collection', request: ({ world }) => ({ query: { ...PAGE, accountId: world.accountId } }) },
   getInvite: { scope: 'object', request: ({ world }) => ({ params: { inviteId: world.patient.inviteId } }) },
   resendInvite: {
     scope: 'object',
-    request: ({ world }) => ({ params: { inviteId: world.patient.inviteId }, body: { expiresInDays: 7, sendEmail: false } }),
+    request: ({ world }) => ({
+      params: { inviteId: world.patient.inviteId },
+      body: { expiresInDays: 7, sendEmail: false },
+    }),
     fresh: async (env, world) => ({ ...world, patient: await invitePatient(env, world, { accept: false }) }),
   },
   revokeInvite: {
@@ -379,8 +506,10 @@ export const fixtures: Record<string, RouteFixture> = {
     publicCheck: (response, world, env) => {
       if (response.status !== 200) return `expected 200, got ${response.status}`;
       const other = env.worlds[otherKey(world.key)];
-      if (response.body.clinicName !== world.accountName || response.body.patientFirstName !== world.patient.firstName) return 'answers another invite';
-      if (response.text.includes(other.accountName) || response.text.includes(other.patient.firstName)) return "names the other clinic's data";
+      if (response.body.clinicName !== world.accountName || response.body.patientFirstName !== world.patient.firstName)
+        return 'answers another invite';
+      if (response.text.includes(other.accountName) || response.text.includes(other.patient.firstName))
+        return "names the other clinic's data";
       return undefined;
     },
   },
@@ -392,21 +521,37 @@ export const fixtures: Record<string, RouteFixture> = {
       return response.body.sessionId === world.patient.sessionId ? undefined : 'resumed another session';
     },
   },
-  dashboardPendingInvites: { scope: 'collection', request: ({ world }) => ({ query: { ...PAGE, accountId: world.accountId } }) },
+  dashboardPendingInvites: {
+    scope: 'collection',
+    request: ({ world }) => ({ query: { ...PAGE, accountId: world.accountId } }),
+  },
 
   // Assessment chat
-  startChatSession: { scope: 'object', request: ({ world }) => ({ body: { patientId: world.patient.patientId, source: 'provider' } }) },
-  getChatSession: { scope: 'object', patient: 'session', request: ({ world }) => ({ params: { sessionId: world.patient.sessionId } }) },
+  startChatSession: {
+    scope: 'object',
+    request: ({ world }) => ({ body: { patientId: world.patient.patientId, source: 'provider' } }),
+  },
+  getChatSession: {
+    scope: 'object',
+    patient: 'session',
+    request: ({ world }) => ({ params: { sessionId: world.patient.sessionId } }),
+  },
   answerChatQuestion: {
     scope: 'object',
     patient: 'session',
-    request: ({ env, world }) => ({ params: { sessionId: world.patient.sessionId }, body: { questionId: env.globals.firstQuestion.id, answer: env.globals.firstQuestion.answer } }),
+    request: ({ env, world }) => ({
+      params: { sessionId: world.patient.sessionId },
+      body: { questionId: env.globals.firstQuestion.id, answer: env.globals.firstQuestion.answer },
+    }),
     fresh: async (env, world) => ({ ...world, patient: await invitePatient(env, world, { accept: true }) }),
   },
   changeChatAnswer: {
     scope: 'object',
     patient: 'session',
-    request: ({ env, world }) => ({ params: { sessionId: world.patient.sessionId, questionId: String(env.globals.firstQuestion.id) }, body: { answer: env.globals.firstQuestion.answer } }),
+    request: ({ env, world }) => ({
+      params: { sessionId: world.patient.sessionId, questionId: String(env.globals.firstQuestion.id) },
+      body: { answer: env.globals.firstQuestion.answer },
+    }),
     fresh: async (env, world) => {
       const patient = await invitePatient(env, world, { accept: true });
       await answerFirstQuestion(env, patient);
@@ -414,65 +559,150 @@ export const fixtures: Record<string, RouteFixture> = {
     },
   },
   // The world's session is not finished: an allowed caller reaches the operation, which answers 409.
-  completeChatSession: { scope: 'object', patient: 'session', allowedStatus: [409], request: ({ world }) => ({ params: { sessionId: world.patient.sessionId } }) },
+  completeChatSession: {
+    scope: 'object',
+    patient: 'session',
+    allowedStatus: [409],
+    request: ({ world }) => ({ params: { sessionId: world.patient.sessionId } }),
+  },
   abandonChatSession: {
     scope: 'object',
     patient: 'session',
     request: ({ world }) => ({ params: { sessionId: world.patient.sessionId } }),
     fresh: async (env, world) => ({ ...world, patient: await invitePatient(env, world, { accept: true }) }),
   },
-  listPatientChatSessions: { scope: 'object', request: ({ world }) => ({ params: { patientId: world.patient.patientId }, query: { limit: '50' } }) },
+  listPatientChatSessions: {
+    scope: 'object',
+    request: ({ world }) => ({ params: { patientId: world.patient.patientId }, query: { limit: '50' } }),
+  },
   listChatQuestions: { scope: 'global', request: () => ({}) },
   createChatQuestion: {
     scope: 'global',
-    request: ({ env }) => ({ body: { key: env.unique('matrix_q_').toLowerCase(), text: 'Matrix draft question?', questionType: 'yes_no', allowUnknown: false, category: 'matrix' } }),
+    request: ({ env }) => ({
+      body: {
+        key: env.unique('matrix_q_').toLowerCase(),
+        text: 'Matrix draft question?',
+        questionType: 'yes_no',
+        allowUnknown: false,
+        category: 'matrix',
+      },
+    }),
   },
-  updateChatQuestion: { scope: 'global', request: ({ env }) => ({ params: { questionId: String(env.globals.questionId) }, body: { text: env.globals.questionText } }) },
+  updateChatQuestion: {
+    scope: 'global',
+    request: ({ env }) => ({
+      params: { questionId: String(env.globals.questionId) },
+      body: { text: env.globals.questionText },
+    }),
+  },
 
   // Eligibility and risk
   evaluateEligibility: { scope: 'global', request: () => ({ body: ELIGIBILITY_PROFILE }) },
   listEligibilityResults: { scope: 'collection', request: () => ({ query: PAGE }) },
-  getEligibilityResult: { scope: 'object', request: ({ world }) => ({ params: { resultId: world.eligibilityResultId } }) },
+  getEligibilityResult: {
+    scope: 'object',
+    request: ({ world }) => ({ params: { resultId: world.eligibilityResultId } }),
+  },
   reviewEligibilityResult: {
     scope: 'object',
-    request: ({ world }) => ({ params: { resultId: world.eligibilityResultId }, body: { notes: 'Agree with the assessment', agree: true } }),
+    request: ({ world }) => ({
+      params: { resultId: world.eligibilityResultId },
+      body: { notes: 'Agree with the assessment', agree: true },
+    }),
     fresh: async (env, world) => ({ ...world, eligibilityResultId: await insertEligibilityResult(env, world) }),
   },
   riskAssessmentDashboard: { scope: 'collection', request: () => ({ query: PAGE }) },
   calculateBcrat: { scope: 'global', request: () => ({ body: BCRAT_INPUT }) },
 
   // Scheduling
-  getClinicianAvailability: { scope: 'object', patient: 'account', request: ({ world }) => ({ params: { clinicianId: world.clinicianId } }) },
-  putClinicianAvailability: { scope: 'object', request: ({ world }) => ({ params: { clinicianId: world.clinicianId }, body: world.availability }) },
-  listFreeSlots: { scope: 'object', patient: 'account', request: ({ world }) => ({ query: { clinicianId: world.clinicianId, limit: '5' } }) },
+  getClinicianAvailability: {
+    scope: 'object',
+    patient: 'account',
+    request: ({ world }) => ({ params: { clinicianId: world.clinicianId } }),
+  },
+  putClinicianAvailability: {
+    scope: 'object',
+    request: ({ world }) => ({ params: { clinicianId: world.clinicianId }, body: world.availability }),
+  },
+  listFreeSlots: {
+    scope: 'object',
+    patient: 'account',
+    request: ({ world }) => ({ query: { clinicianId: world.clinicianId, limit: '5' } }),
+  },
   createAppointment: {
     scope: 'object',
     patient: 'patient',
-    request: ({ env, world }) => ({ body: { patientId: world.patient.patientId, clinicianId: world.clinicianId, startsAt: env.nextSlot(world), appointmentType: 'virtual', notes: 'Matrix booking' } }),
+    request: ({ env, world }) => ({
+      body: {
+        patientId: world.patient.patientId,
+        clinicianId: world.clinicianId,
+        startsAt: env.nextSlot(world),
+        appointmentType: 'virtual',
+        notes: 'Matrix booking',
+      },
+    }),
   },
-  listAppointments: { scope: 'collection', patient: 'collection', request: ({ world }) => ({ query: { ...PAGE, accountId: world.accountId } }) },
-  getAppointment: { scope: 'object', patient: 'patient', request: ({ world }) => ({ params: { appointmentId: world.appointmentId } }) },
+  listAppointments: {
+    scope: 'collection',
+    patient: 'collection',
+    request: ({ world }) => ({ query: { ...PAGE, accountId: world.accountId } }),
+  },
+  getAppointment: {
+    scope: 'object',
+    patient: 'patient',
+    request: ({ world }) => ({ params: { appointmentId: world.appointmentId } }),
+  },
   rescheduleAppointment: {
     scope: 'object',
     patient: 'patient',
-    request: ({ env, world }) => ({ params: { appointmentId: world.appointmentId }, body: { startsAt: env.nextSlot(world) } }),
+    request: ({ env, world }) => ({
+      params: { appointmentId: world.appointmentId },
+      body: { startsAt: env.nextSlot(world) },
+    }),
     fresh: async (env, world) => ({ ...world, appointmentId: await bookAppointment(env, world) }),
   },
   cancelAppointment: {
     scope: 'object',
     patient: 'patient',
-    request: ({ world }) => ({ params: { appointmentId: world.appointmentId }, body: { reason: 'Matrix cancellation' } }),
+    request: ({ world }) => ({
+      params: { appointmentId: world.appointmentId },
+      body: { reason: 'Matrix cancellation' },
+    }),
     fresh: async (env, world) => ({ ...world, appointmentId: await bookAppointment(env, world) }),
   },
-  updateAppointment: { scope: 'object', request: ({ world }) => ({ params: { appointmentId: world.appointmentId }, body: { notes: 'Matrix note' } }) },
+  updateAppointment: {
+    scope: 'object',
+    request: ({ world }) => ({ params: { appointmentId: world.appointmentId }, body: { notes: 'Matrix note' } }),
+  },
 
   // Labs
   listLabTests: { scope: 'global', request: () => ({ query: PAGE }) },
-  createLabTest: { scope: 'global', request: ({ env }) => ({ body: { labId: 'sandbox', testType: env.unique('matrix-').toLowerCase(), name: 'Matrix panel', genes: ['BRCA1', 'BRCA2'] } }) },
-  updateLabTest: { scope: 'global', request: ({ env }) => ({ params: { labTestId: env.globals.labTestId }, body: { name: env.globals.labTestName } }) },
+  createLabTest: {
+    scope: 'global',
+    request: ({ env }) => ({
+      body: {
+        labId: 'sandbox',
+        testType: env.unique('matrix-').toLowerCase(),
+        name: 'Matrix panel',
+        genes: ['BRCA1', 'BRCA2'],
+      },
+    }),
+  },
+  updateLabTest: {
+    scope: 'global',
+    request: ({ env }) => ({ params: { labTestId: env.globals.labTestId }, body: { name: env.globals.labTestName } }),
+  },
   createLabOrder: {
     scope: 'object',
-    request: ({ world }) => ({ body: { patientId: world.patient.patientId, labId: 'sandbox', testType: 'lynch-panel', insuranceInformation: INSURANCE, notes: 'Matrix order' } }),
+    request: ({ world }) => ({
+      body: {
+        patientId: world.patient.patientId,
+        labId: 'sandbox',
+        testType: 'lynch-panel',
+        insuranceInformation: INSURANCE,
+        notes: 'Matrix order',
+      },
+    }),
   },
   listLabOrders: { scope: 'collection', request: ({ world }) => ({ query: { ...PAGE, accountId: world.accountId } }) },
   getLabOrder: { scope: 'object', request: ({ world }) => ({ params: { orderId: world.labOrderId } }) },
@@ -483,28 +713,47 @@ export const fixtures: Record<string, RouteFixture> = {
   },
   reviewLabResult: {
     scope: 'object',
-    request: ({ world }) => ({ params: { resultId: world.labResultId }, body: { clinicalSignificance: 'Benign', notes: 'Matrix review' } }),
+    request: ({ world }) => ({
+      params: { resultId: world.labResultId },
+      body: { clinicalSignificance: 'Benign', notes: 'Matrix review' },
+    }),
     fresh: async (env, world) => ({ ...world, labResultId: await amendLabResult(env, world) }),
   },
-  dashboardLabOrders: { scope: 'collection', request: ({ world }) => ({ query: { ...PAGE, accountId: world.accountId } }) },
+  dashboardLabOrders: {
+    scope: 'collection',
+    request: ({ world }) => ({ query: { ...PAGE, accountId: world.accountId } }),
+  },
 
   // Lab webhook: signed with the sandbox lab's secret; the delivery id of the world's result makes it a duplicate.
   receiveLabResultWebhook: {
     scope: 'webhook',
     request: async ({ env, world }) => {
       const body = webhookBody(world);
-      return { params: { labId: 'sandbox' }, body, headers: (await signedDelivery('sandbox', JSON.stringify(body), world.labWebhookId)).headers };
+      return {
+        params: { labId: 'sandbox' },
+        body,
+        headers: (await signedDelivery('sandbox', JSON.stringify(body), world.labWebhookId)).headers,
+      };
     },
     sign: async (rawBody) => (await signedDelivery('sandbox', rawBody)).headers,
   },
 
   // Audit trail
-  listAuditEvents: { scope: 'collection', request: ({ world }) => ({ query: { ...PAGE, accountId: world.accountId } }) },
+  listAuditEvents: {
+    scope: 'collection',
+    request: ({ world }) => ({ query: { ...PAGE, accountId: world.accountId } }),
+  },
 
   // Local-only (never deployed): public by design.
   devToken: { scope: 'public', request: ({ world }) => ({ body: { email: staffEmail(world.key, 'clinician') } }) },
   devOutbox: { scope: 'public', request: () => ({ query: { limit: '5' } }) },
-  devCompleteLabOrder: { scope: 'public', request: ({ world }) => ({ params: { labId: 'sandbox', orderId: world.labOrderId }, body: { webhookId: world.labWebhookId } }) },
+  devCompleteLabOrder: {
+    scope: 'public',
+    request: ({ world }) => ({
+      params: { labId: 'sandbox', orderId: world.labOrderId },
+      body: { webhookId: world.labWebhookId },
+    }),
+  },
 };
 
 /** Routes of the route table without a fixture, and fixtures of operations that no longer exist. */
@@ -518,7 +767,8 @@ export function fixtureProblems(routes: readonly RouteDef[]): string[] {
     }
   }
   const known = new Set(routes.map((r) => r.operationId));
-  for (const id of Object.keys(fixtures)) if (!known.has(id)) problems.push(`fixture ${id} matches no route of functions/routes.ts: remove it`);
+  for (const id of Object.keys(fixtures))
+    if (!known.has(id)) problems.push(`fixture ${id} matches no route of functions/routes.ts: remove it`);
   return problems;
 }
 
@@ -545,11 +795,16 @@ export async function send(api: TestApi, route: RouteDef, spec: RequestSpec, tok
 
 async function expectStatus(what: string, response: ApiResponse, status: number | number[]): Promise<ApiResponse> {
   const wanted = Array.isArray(status) ? status : [status];
-  if (!wanted.includes(response.status)) throw new Error(`${what}: expected ${wanted.join('/')}, got ${response.status} ${response.text.slice(0, 300)}`);
+  if (!wanted.includes(response.status))
+    throw new Error(`${what}: expected ${wanted.join('/')}, got ${response.status} ${response.text.slice(0, 300)}`);
   return response;
 }
 
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 15_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined | null | false>,
+  timeoutMs = 15_000,
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -584,13 +839,22 @@ async function createPatient(env: Env, world: World): Promise<string> {
 async function createUser(env: Env, world: World): Promise<string> {
   const response = await env.api.request('POST', '/v1/users', {
     token: await env.api.token(staffEmail(world.key, 'account_admin')),
-    body: { email: `${env.unique('fresh.user.')}@${world.domain}`, firstName: 'Fresh', lastName: 'User', role: 'office_staff' },
+    body: {
+      email: `${env.unique('fresh.user.')}@${world.domain}`,
+      firstName: 'Fresh',
+      lastName: 'User',
+      role: 'office_staff',
+    },
   });
   return (await expectStatus('fresh user', response, 201)).body.id as string;
 }
 
 /** A new patient invited by the clinic's office staff; with `accept`, the patient opened the link. */
-async function invitePatient(env: Env, world: World, options: { accept: boolean; firstName?: string; lastName?: string }): Promise<PatientSession> {
+async function invitePatient(
+  env: Env,
+  world: World,
+  options: { accept: boolean; firstName?: string; lastName?: string },
+): Promise<PatientSession> {
   const firstName = options.firstName ?? 'Fresh';
   const lastName = options.lastName ?? env.unique('Invitee');
   const email = `${lastName.toLowerCase()}@patients.example`;
@@ -600,21 +864,50 @@ async function invitePatient(env: Env, world: World, options: { accept: boolean;
   });
   await expectStatus('invite', created, 201);
   const inviteToken = tokenOfLink(created.body.link as string);
-  const session = { patientId: created.body.patientId as string, firstName, lastName, email, inviteId: created.body.id as string, inviteToken, sessionId: '', sessionToken: '' };
+  const session = {
+    patientId: created.body.patientId as string,
+    firstName,
+    lastName,
+    email,
+    inviteId: created.body.id as string,
+    inviteToken,
+    sessionId: '',
+    sessionToken: '',
+  };
   if (!options.accept) return session;
-  const accepted = await expectStatus('accept', await env.api.request('POST', `/v1/public/invites/${inviteToken}/accept`), 200);
-  return { ...session, sessionId: accepted.body.sessionId as string, sessionToken: accepted.body.sessionToken as string };
+  const accepted = await expectStatus(
+    'accept',
+    await env.api.request('POST', `/v1/public/invites/${inviteToken}/accept`),
+    200,
+  );
+  return {
+    ...session,
+    sessionId: accepted.body.sessionId as string,
+    sessionToken: accepted.body.sessionToken as string,
+  };
 }
 
 async function answerFirstQuestion(env: Env, patient: PatientSession): Promise<void> {
   const { id, answer } = env.globals.firstQuestion;
-  await expectStatus('first answer', await env.api.request('POST', `/v1/chat-sessions/${patient.sessionId}/answers`, { token: patient.sessionToken, body: { questionId: id, answer } }), 200);
+  await expectStatus(
+    'first answer',
+    await env.api.request('POST', `/v1/chat-sessions/${patient.sessionId}/answers`, {
+      token: patient.sessionToken,
+      body: { questionId: id, answer },
+    }),
+    200,
+  );
 }
 
 async function bookAppointment(env: Env, world: World): Promise<string> {
   const response = await env.api.request('POST', '/v1/appointments', {
     token: await env.api.token(staffEmail(world.key, 'office_staff')),
-    body: { patientId: world.patient.patientId, clinicianId: world.clinicianId, startsAt: env.nextSlot(world), appointmentType: 'in-person' },
+    body: {
+      patientId: world.patient.patientId,
+      clinicianId: world.clinicianId,
+      startsAt: env.nextSlot(world),
+      appointmentType: 'in-person',
+    },
   });
   return (await expectStatus('appointment', response, 201)).body.id as string;
 }
@@ -622,7 +915,15 @@ async function bookAppointment(env: Env, world: World): Promise<string> {
 async function insertEligibilityResult(env: Env, world: World): Promise<string> {
   const row = await env.api.db
     .insertInto('eligibility_results')
-    .values({ patient_id: world.patient.patientId, account_id: world.accountId, is_eligible: true, nccn_eligible: true, factors: sql`'{"outcome":"meets"}'::jsonb`, outcome: 'meets', ruleset: 'matrix' })
+    .values({
+      patient_id: world.patient.patientId,
+      account_id: world.accountId,
+      is_eligible: true,
+      nccn_eligible: true,
+      factors: sql`'{"outcome":"meets"}'::jsonb`,
+      outcome: 'meets',
+      ruleset: 'matrix',
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
@@ -631,7 +932,13 @@ async function insertEligibilityResult(env: Env, world: World): Promise<string> 
 async function orderLabTest(env: Env, world: World): Promise<string> {
   const response = await env.api.request('POST', '/v1/lab-orders', {
     token: await env.api.token(staffEmail(world.key, 'clinician')),
-    body: { patientId: world.patient.patientId, labId: 'sandbox', testType: 'breast-ovarian-panel', insuranceInformation: INSURANCE, notes: 'Matrix order' },
+    body: {
+      patientId: world.patient.patientId,
+      labId: 'sandbox',
+      testType: 'breast-ovarian-panel',
+      insuranceInformation: INSURANCE,
+      notes: 'Matrix order',
+    },
   });
   const id = (await expectStatus('lab order', response, 201)).body.id as string;
   await env.settle();
@@ -640,14 +947,24 @@ async function orderLabTest(env: Env, world: World): Promise<string> {
 
 /** A new result version of the world's order (an amended report): available, not reviewed. */
 async function amendLabResult(env: Env, world: World): Promise<string> {
-  const response = await env.api.request('POST', `/dev/labs/sandbox/orders/${world.labOrderId}/complete`, { body: { reportStatus: 'amended', interpretation: 'negative' } });
+  const response = await env.api.request('POST', `/dev/labs/sandbox/orders/${world.labOrderId}/complete`, {
+    body: { reportStatus: 'amended', interpretation: 'negative' },
+  });
   await expectStatus('amended result', response, 200);
-  if (response.body.webhookStatus !== 200) throw new Error(`amended result: webhook answered ${response.body.webhookStatus} ${JSON.stringify(response.body.webhookResponse)}`);
+  if (response.body.webhookStatus !== 200)
+    throw new Error(
+      `amended result: webhook answered ${response.body.webhookStatus} ${JSON.stringify(response.body.webhookResponse)}`,
+    );
   await env.settle();
   return response.body.webhookResponse.resultId as string;
 }
 
-function validAnswer(question: { questionType: string; options: { value: string }[] | null; min: number | null; max: number | null }): unknown {
+function validAnswer(question: {
+  questionType: string;
+  options: { value: string }[] | null;
+  min: number | null;
+  max: number | null;
+}): unknown {
   switch (question.questionType) {
     case 'yes_no':
       return false;
@@ -670,24 +987,51 @@ async function buildWorld(env: Env, key: AccountKey, slots: Map<AccountKey, stri
   const { api } = env;
   const { name, domain } = CLINICS[key];
   const accountId = api.seed.accounts[name] as string;
-  const staffIds = Object.fromEntries(CLINIC_ROLES.map((role) => [role, api.seed.users[staffEmail(key, role)] as string])) as Record<ClinicRole, string>;
+  const staffIds = Object.fromEntries(
+    CLINIC_ROLES.map((role) => [role, api.seed.users[staffEmail(key, role)] as string]),
+  ) as Record<ClinicRole, string>;
   const admin = await api.token(staffEmail(key, 'account_admin'));
   const clinician = await api.token(staffEmail(key, 'clinician'));
 
-  const user = await api.request('POST', '/v1/users', { token: admin, body: { email: `matrix.target.${runId}@${domain}`, firstName: 'Target', lastName: 'User', role: 'office_staff' } });
+  const user = await api.request('POST', '/v1/users', {
+    token: admin,
+    body: { email: `matrix.target.${runId}@${domain}`, firstName: 'Target', lastName: 'User', role: 'office_staff' },
+  });
   await expectStatus('world user', user, 201);
 
   const partial = { key, accountId, accountName: name, domain } as World;
   // Distinctive names: the suites check that no log line carries them.
-  const patient = await invitePatient(env, partial, { accept: true, firstName: `Quenby${key}`, lastName: `Matrixsen${key}${runId}` });
-  const otherPatient = await invitePatient(env, partial, { accept: true, firstName: `Ottoline${key}`, lastName: `Sessionova${key}${runId}` });
+  const patient = await invitePatient(env, partial, {
+    accept: true,
+    firstName: `Quenby${key}`,
+    lastName: `Matrixsen${key}${runId}`,
+  });
+  const otherPatient = await invitePatient(env, partial, {
+    accept: true,
+    firstName: `Ottoline${key}`,
+    lastName: `Sessionova${key}${runId}`,
+  });
   const phone = key === 'A' ? '+1 555 014 2233' : '+1 555 017 4455';
   const dateOfBirth = key === 'A' ? '1971-03-09' : '1968-10-27';
-  await expectStatus('patient details', await api.request('PATCH', `/v1/patients/${patient.patientId}`, { token: admin, body: { phone, dateOfBirth } }), 200);
+  await expectStatus(
+    'patient details',
+    await api.request('PATCH', `/v1/patients/${patient.patientId}`, { token: admin, body: { phone, dateOfBirth } }),
+    200,
+  );
 
   const clinicianId = staffIds.clinician;
-  const current = await expectStatus('availability', await api.request('GET', `/v1/clinicians/${clinicianId}/availability`, { token: admin }), 200);
-  const availability = { timeZone: current.body.timeZone, slotMinutes: current.body.slotMinutes, startDate: current.body.startDate, validUntil: current.body.validUntil, rules: current.body.rules };
+  const current = await expectStatus(
+    'availability',
+    await api.request('GET', `/v1/clinicians/${clinicianId}/availability`, { token: admin }),
+    200,
+  );
+  const availability = {
+    timeZone: current.body.timeZone,
+    slotMinutes: current.body.slotMinutes,
+    startDate: current.body.startDate,
+    validUntil: current.body.validUntil,
+    rules: current.body.rules,
+  };
 
   // Free slots for every booking of the run, from tomorrow on.
   const free: string[] = [];
@@ -695,7 +1039,11 @@ async function buildWorld(env: Env, key: AccountKey, slots: Map<AccountKey, stri
   const to = new Date(Date.now() + 60 * 86_400_000).toISOString().slice(0, 10);
   let cursor: string | null = null;
   do {
-    const page: ApiResponse = await api.request('GET', `/v1/availability?clinicianId=${clinicianId}&from=${from}&to=${to}&limit=100${cursor ? `&cursor=${cursor}` : ''}`, { token: admin });
+    const page: ApiResponse = await api.request(
+      'GET',
+      `/v1/availability?clinicianId=${clinicianId}&from=${from}&to=${to}&limit=100${cursor ? `&cursor=${cursor}` : ''}`,
+      { token: admin },
+    );
     await expectStatus('free slots', page, 200);
     free.push(...(page.body.items as { startsAt: string }[]).map((s) => s.startsAt));
     cursor = page.body.nextCursor as string | null;
@@ -716,19 +1064,41 @@ async function buildWorld(env: Env, key: AccountKey, slots: Map<AccountKey, stri
     labOrderId: '',
     labResultId: '',
     labWebhookId: `msg_matrix_${key}_${runId}`,
-    phi: [patient.firstName, patient.lastName, patient.email, otherPatient.firstName, otherPatient.lastName, otherPatient.email, phone, dateOfBirth, INSURANCE.memberId],
+    phi: [
+      patient.firstName,
+      patient.lastName,
+      patient.email,
+      otherPatient.firstName,
+      otherPatient.lastName,
+      otherPatient.email,
+      phone,
+      dateOfBirth,
+      INSURANCE.memberId,
+    ],
   };
   world.appointmentId = await bookAppointment(env, world);
   world.eligibilityResultId = await insertEligibilityResult(env, world);
 
   const order = await api.request('POST', '/v1/lab-orders', {
     token: clinician,
-    body: { patientId: patient.patientId, labId: 'sandbox', testType: 'breast-ovarian-panel', eligibilityResultId: world.eligibilityResultId, insuranceInformation: INSURANCE, notes: 'Matrix order' },
+    body: {
+      patientId: patient.patientId,
+      labId: 'sandbox',
+      testType: 'breast-ovarian-panel',
+      eligibilityResultId: world.eligibilityResultId,
+      insuranceInformation: INSURANCE,
+      notes: 'Matrix order',
+    },
   });
   world.labOrderId = (await expectStatus('world lab order', order, 201)).body.id as string;
-  await waitFor('lab order submission', async () => api.app.workflows.waitingTokens(`lab-order-${world.labOrderId}`).length > 0);
+  await waitFor(
+    'lab order submission',
+    async () => api.app.workflows.waitingTokens(`lab-order-${world.labOrderId}`).length > 0,
+  );
   await env.settle();
-  const completed = await api.request('POST', `/dev/labs/sandbox/orders/${world.labOrderId}/complete`, { body: { webhookId: world.labWebhookId, interpretation: 'negative' } });
+  const completed = await api.request('POST', `/dev/labs/sandbox/orders/${world.labOrderId}/complete`, {
+    body: { webhookId: world.labWebhookId, interpretation: 'negative' },
+  });
   await expectStatus('world lab result', completed, 200);
   if (completed.body.webhookStatus !== 200) throw new Error(`world lab result: ${JSON.stringify(completed.body)}`);
   world.labResultId = completed.body.webhookResponse.resultId as string;
@@ -760,7 +1130,11 @@ export async function createEnv(api: TestApi): Promise<Env> {
           );
           if (api.app.workflows.waitingTokens(execution.name).length === 0) return false;
           const orderId = execution.name.replace(/^lab-order-/, '');
-          const row = await api.db.selectFrom('lab_orders').select(['status', 'task_token']).where('id', '=', orderId).executeTakeFirst();
+          const row = await api.db
+            .selectFrom('lab_orders')
+            .select(['status', 'task_token'])
+            .where('id', '=', orderId)
+            .executeTakeFirst();
           if (row && row.status === 'processing' && !row.task_token) return false;
         }
         // Let a just-resolved execution finish its last step.
@@ -771,17 +1145,41 @@ export async function createEnv(api: TestApi): Promise<Env> {
   };
 
   const superToken = await api.token(SUPER_ADMIN);
-  const superRow = await api.db.selectFrom('users').select('cognito_sub').where('email', '=', SUPER_ADMIN).executeTakeFirstOrThrow();
+  const superRow = await api.db
+    .selectFrom('users')
+    .select('cognito_sub')
+    .where('email', '=', SUPER_ADMIN)
+    .executeTakeFirstOrThrow();
   const labTestName = 'Matrix catalogue test';
-  const labTest = await api.request('POST', '/v1/lab-tests', { token: superToken, body: { labId: 'sandbox', testType: `matrix-catalogue-${runId}`, name: labTestName, genes: ['BRCA1'] } });
+  const labTest = await api.request('POST', '/v1/lab-tests', {
+    token: superToken,
+    body: { labId: 'sandbox', testType: `matrix-catalogue-${runId}`, name: labTestName, genes: ['BRCA1'] },
+  });
   await expectStatus('lab test', labTest, 201);
-  const bank = await expectStatus('question bank', await api.request('GET', '/v1/chat-questions', { token: superToken }), 200);
+  const bank = await expectStatus(
+    'question bank',
+    await api.request('GET', '/v1/chat-questions', { token: superToken }),
+    200,
+  );
   const [question] = bank.body.items as { id: number; text: string }[];
   if (!question) throw new Error('The question bank is empty');
-  env.globals = { labTestId: labTest.body.id as string, labTestName, questionId: question.id, questionText: question.text, firstQuestion: { id: 0, answer: null }, superAdminSub: superRow.cognito_sub };
+  env.globals = {
+    labTestId: labTest.body.id as string,
+    labTestName,
+    questionId: question.id,
+    questionText: question.text,
+    firstQuestion: { id: 0, answer: null },
+    superAdminSub: superRow.cognito_sub,
+  };
 
   for (const key of ACCOUNT_KEYS) env.worlds[key] = await buildWorld(env, key, slots);
-  const first = await expectStatus('first question', await api.request('GET', `/v1/chat-sessions/${env.worlds.A.patient.sessionId}`, { token: env.worlds.A.patient.sessionToken }), 200);
+  const first = await expectStatus(
+    'first question',
+    await api.request('GET', `/v1/chat-sessions/${env.worlds.A.patient.sessionId}`, {
+      token: env.worlds.A.patient.sessionToken,
+    }),
+    200,
+  );
   const current = first.body.currentQuestion;
   env.globals.firstQuestion = { id: current.id as number, answer: validAnswer(current) };
   return env;
@@ -841,13 +1239,24 @@ export async function tableState(api: TestApi): Promise<Map<string, { rows: numb
   const { rows: tables } = await sql<{ table_name: string }>`
     select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by table_name
   `.execute(api.db);
-  const parts = tables.map((t) => sql`select ${t.table_name}::text as name, count(*)::int as rows, coalesce(sum(hashtext(x::text)::bigint), 0)::text as hash from ${sql.table(t.table_name)} x`);
-  const { rows } = await sql<{ name: string; rows: number; hash: string }>`${sql.join(parts, sql` union all `)}`.execute(api.db);
+  const parts = tables.map(
+    (t) =>
+      sql`select ${t.table_name}::text as name, count(*)::int as rows, coalesce(sum(hashtext(x::text)::bigint), 0)::text as hash from ${sql.table(t.table_name)} x`,
+  );
+  const { rows } = await sql<{
+    name: string;
+    rows: number;
+    hash: string;
+  }>`${sql.join(parts, sql` union all `)}`.execute(api.db);
   return new Map(rows.map((r) => [r.name, { rows: Number(r.rows), hash: r.hash }]));
 }
 
 /** Tables whose rows (or, with `contents`, whose contents) differ between two states. */
-export function stateChanges(before: Map<string, { rows: number; hash: string }>, after: Map<string, { rows: number; hash: string }>, contents = true): string[] {
+export function stateChanges(
+  before: Map<string, { rows: number; hash: string }>,
+  after: Map<string, { rows: number; hash: string }>,
+  contents = true,
+): string[] {
   const changes: string[] = [];
   for (const [name, a] of after) {
     const b = before.get(name);

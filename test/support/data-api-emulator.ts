@@ -94,10 +94,13 @@ function bindParameter(parameter: SqlParameter): BoundParameter {
     if (!cast) throw badRequest(`Invalid typeHint: ${parameter.typeHint}`);
     return { sql: (i) => `$${i}::${cast}`, value: value.stringValue, literal: false };
   }
-  if (value.longValue !== undefined) return { sql: (i) => `$${i}::bigint`, value: String(value.longValue), literal: false };
+  if (value.longValue !== undefined)
+    return { sql: (i) => `$${i}::bigint`, value: String(value.longValue), literal: false };
   if (value.doubleValue !== undefined) return { sql: (i) => `$${i}::float8`, value: value.doubleValue, literal: false };
-  if (value.booleanValue !== undefined) return { sql: (i) => `$${i}::boolean`, value: value.booleanValue, literal: false };
-  if (value.blobValue !== undefined) return { sql: (i) => `$${i}::bytea`, value: Buffer.from(value.blobValue), literal: false };
+  if (value.booleanValue !== undefined)
+    return { sql: (i) => `$${i}::boolean`, value: value.booleanValue, literal: false };
+  if (value.blobValue !== undefined)
+    return { sql: (i) => `$${i}::bytea`, value: Buffer.from(value.blobValue), literal: false };
   if (value.arrayValue !== undefined) throw badRequest('Array parameters are not supported.');
   throw badRequest(`Parameter ${parameter.name ?? ''} has no supported value`);
 }
@@ -533,17 +536,15 @@ export class DataApiEmulator {
     );
     const output: ExecuteStatementCommandOutput = { $metadata: {}, numberOfRecordsUpdated: 0, records };
     if (input.includeResultMetadata) {
-      output.columnMetadata = fields.map(
-        (field, index): ColumnMetadata => ({
-          name: field.name,
-          label: field.name,
-          typeName: types[index]!.name,
-          type: types[index]!.jdbcType,
-          ...(types[index]!.elementOid !== undefined
-            ? { arrayBaseColumnType: this.#types.get(types[index]!.elementOid!)?.jdbcType ?? 1111 }
-            : {}),
-        }),
-      );
+      output.columnMetadata = fields.map((field, index): ColumnMetadata => ({
+        name: field.name,
+        label: field.name,
+        typeName: types[index]!.name,
+        type: types[index]!.jdbcType,
+        ...(types[index]!.elementOid !== undefined
+          ? { arrayBaseColumnType: this.#types.get(types[index]!.elementOid!)?.jdbcType ?? 1111 }
+          : {}),
+      }));
     }
     return output;
   }

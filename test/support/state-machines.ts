@@ -33,7 +33,10 @@ function resolve(value: CfnValue): string {
  */
 export function synthesizedStateMachine(logicalIdPart: string): Record<string, unknown> {
   for (const template of synthesizedTemplates()) {
-    const resources = (template.Resources ?? {}) as Record<string, { Type: string; Properties: { DefinitionString: CfnValue } }>;
+    const resources = (template.Resources ?? {}) as Record<
+      string,
+      { Type: string; Properties: { DefinitionString: CfnValue } }
+    >;
     for (const [logicalId, resource] of Object.entries(resources)) {
       if (resource.Type === 'AWS::StepFunctions::StateMachine' && logicalId.includes(logicalIdPart)) {
         return JSON.parse(resolve(resource.Properties.DefinitionString)) as Record<string, unknown>;

@@ -25,7 +25,8 @@ describe('staff directory cache', () => {
   });
 
   const subOf = async (email: string) =>
-    (await database.db.selectFrom('users').select('cognito_sub').where('email', '=', email).executeTakeFirstOrThrow()).cognito_sub;
+    (await database.db.selectFrom('users').select('cognito_sub').where('email', '=', email).executeTakeFirstOrThrow())
+      .cognito_sub;
   const setUserStatus = (email: string, status: 'active' | 'suspended') =>
     database.db.updateTable('users').set({ status }).where('email', '=', email).execute();
   const setAccountStatus = (name: string, status: 'active' | 'suspended') =>
@@ -37,7 +38,12 @@ describe('staff directory cache', () => {
 
   test('resolves a user row: role, account and active state', async () => {
     const entry = await findStaffBySub(database.db, await subOf('clinician@demo-clinic.test'), 1_000);
-    expect(entry).toEqual({ userId: seed.users['clinician@demo-clinic.test'], role: 'clinician', accountId: seed.accounts['Demo Clinic'], active: true });
+    expect(entry).toEqual({
+      userId: seed.users['clinician@demo-clinic.test'],
+      role: 'clinician',
+      accountId: seed.accounts['Demo Clinic'],
+      active: true,
+    });
     const operator = await findStaffBySub(database.db, await subOf('superadmin@genascope.test'), 1_000);
     expect(operator).toMatchObject({ role: 'super_admin', accountId: null, active: true });
     expect(await findStaffBySub(database.db, 'no-such-sub', 1_000)).toBeUndefined();

@@ -30,12 +30,15 @@ async function runLifecycle(input: Record<string, unknown>) {
   const entered: string[] = [];
   const execution = machine.run(input as never, {
     overrides: {
-      taskResourceLocalHandlers: Object.fromEntries(Object.keys(INVITE_LIFECYCLE_TASKS).map((state) => [state, (i: unknown) => lifecycleTask(i as never)])) as never,
+      taskResourceLocalHandlers: Object.fromEntries(
+        Object.keys(INVITE_LIFECYCLE_TASKS).map((state) => [state, (i: unknown) => lifecycleTask(i as never)]),
+      ) as never,
       waitTimeOverrides: { WaitUntilReminder: 0, WaitUntilExpiry: 0 },
     },
   });
   const collect = (async () => {
-    for await (const event of execution.eventLogs) if (event.type === 'StateEntered') entered.push((event as { state: { name: string } }).state.name);
+    for await (const event of execution.eventLogs)
+      if (event.type === 'StateEntered') entered.push((event as { state: { name: string } }).state.name);
   })();
   const result = (await execution.result) as Record<string, unknown>;
   await collect;
@@ -46,7 +49,12 @@ async function newInvite(expiresIn: string) {
   const accountId = seed.accounts['Demo Clinic'] as string;
   const patient = await database.db
     .insertInto('patients')
-    .values({ account_id: accountId, first_name: 'Wf', last_name: `Test${Math.random()}`, email: `wf${Math.random()}@example.com` })
+    .values({
+      account_id: accountId,
+      first_name: 'Wf',
+      last_name: `Test${Math.random()}`,
+      email: `wf${Math.random()}@example.com`,
+    })
     .returningAll()
     .executeTakeFirstOrThrow();
   return database.db
@@ -65,9 +73,20 @@ async function newInvite(expiresIn: string) {
 }
 
 const reminders = async (inviteId: string) =>
-  (await database.db.selectFrom('email_outbox').select('id').where('related_id', '=', inviteId).where('kind', '=', 'invite_reminder').execute()).length;
+  (
+    await database.db
+      .selectFrom('email_outbox')
+      .select('id')
+      .where('related_id', '=', inviteId)
+      .where('kind', '=', 'invite_reminder')
+      .execute()
+  ).length;
 const statusOf = async (inviteId: string) =>
-  (await database.db.selectFrom('invites').select(['status', 'reminder_sent_at']).where('id', '=', inviteId).executeTakeFirstOrThrow());
+  await database.db
+    .selectFrom('invites')
+    .select(['status', 'reminder_sent_at'])
+    .where('id', '=', inviteId)
+    .executeTakeFirstOrThrow();
 
 const inputFor = (invite: Awaited<ReturnType<typeof newInvite>>, overrides: Record<string, unknown> = {}) => ({
   ...lifecycleInput(invite),
@@ -79,7 +98,14 @@ describe('invite lifecycle state machine (definition extracted from the synthesi
   test('sends exactly one reminder to a pending invite inside the reminder window; expiry waits until it is due', async () => {
     const invite = await newInvite('1 hour');
     const first = await runLifecycle(inputFor(invite));
-    expect(first.entered).toEqual(['ReminderWanted', 'WaitUntilReminder', 'SendReminder', 'StillCurrent', 'WaitUntilExpiry', 'ExpireInvite']);
+    expect(first.entered).toEqual([
+      'ReminderWanted',
+      'WaitUntilReminder',
+      'SendReminder',
+      'StillCurrent',
+      'WaitUntilExpiry',
+      'ExpireInvite',
+    ]);
     expect(await reminders(invite.id)).toBe(1);
     expect((await statusOf(invite.id)).status).toBe('pending');
     await runLifecycle(inputFor(invite));
@@ -96,7 +122,11 @@ describe('invite lifecycle state machine (definition extracted from the synthesi
 
   test('a completed invite is neither reminded nor expired', async () => {
     const invite = await newInvite('-1 minute');
-    await database.db.updateTable('invites').set({ status: 'completed', completed_at: sql`now()` }).where('id', '=', invite.id).execute();
+    await database.db
+      .updateTable('invites')
+      .set({ status: 'completed', completed_at: sql`now()` })
+      .where('id', '=', invite.id)
+      .execute();
     const { result } = await runLifecycle(inputFor(invite));
     expect(result.expiry).toEqual({ expired: false });
     expect((await statusOf(invite.id)).status).toBe('completed');

@@ -10,7 +10,12 @@ import { receiveLabResult } from '../../functions/lab-webhooks/lab-webhooks.serv
 import type { LabResultWebhook } from '../../functions/lab-webhooks/lab-webhooks.schemas.ts';
 import { sandboxAdapter, sandboxExternalOrderId, useLabAdapter } from '../../functions/labs/lab-adapters.ts';
 import { notifyResult } from '../../functions/labs/lab-order-lifecycle.ts';
-import { LAB_ORDER_TASKS, LAB_RESULT_TIMEOUT_SECONDS, WAIT_FOR_TASK_TOKEN, labOrderDefinition } from '../../functions/labs/lab-order.workflow.ts';
+import {
+  LAB_ORDER_TASKS,
+  LAB_RESULT_TIMEOUT_SECONDS,
+  WAIT_FOR_TASK_TOKEN,
+  labOrderDefinition,
+} from '../../functions/labs/lab-order.workflow.ts';
 import * as repo from '../../functions/labs/labs.repository.ts';
 import { cancelOrder } from '../../functions/labs/labs.service.ts';
 import { TaskTokenGoneError, workflowCallbacks } from '../../functions/labs/workflow-callbacks.ts';
@@ -31,7 +36,11 @@ beforeAll(async () => {
   seed = await seedDemoData(database.db);
   accountId = seed.accounts['Demo Clinic'] as string;
   clinicianId = seed.users['clinician@demo-clinic.test'] as string;
-  const patient = await database.db.selectFrom('patients').select('id').where('account_id', '=', accountId).executeTakeFirstOrThrow();
+  const patient = await database.db
+    .selectFrom('patients')
+    .select('id')
+    .where('account_id', '=', accountId)
+    .executeTakeFirstOrThrow();
   patientId = patient.id;
 });
 afterEach(() => {
@@ -57,7 +66,16 @@ const fixtureAudit = (action: string) => ({
 });
 
 async function newOrder() {
-  const values = { accountId, patientId, providerId: clinicianId, eligibilityResultId: null, labId: 'sandbox', testType: 'breast-ovarian-panel', insuranceInformation: null, notes: null };
+  const values = {
+    accountId,
+    patientId,
+    providerId: clinicianId,
+    eligibilityResultId: null,
+    labId: 'sandbox',
+    testType: 'breast-ovarian-panel',
+    insuranceInformation: null,
+    notes: null,
+  };
   return repo.insertOrder(database.db, values, fixtureAudit('lab_order.create'));
 }
 
@@ -67,7 +85,11 @@ async function start(order: repo.LabOrderRow) {
   return r.executions.find((e) => e.name === order.execution_name) as (typeof r.executions)[number];
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 10_000): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined | null | false>,
+  timeoutMs = 10_000,
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -77,8 +99,10 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined | nul
   }
 }
 
-const order = (id: string) => database.db.selectFrom('lab_orders').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-const mailsAbout = (orderId: string) => database.db.selectFrom('email_outbox').selectAll().where('related_id', '=', orderId).orderBy('created_at').execute();
+const order = (id: string) =>
+  database.db.selectFrom('lab_orders').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+const mailsAbout = (orderId: string) =>
+  database.db.selectFrom('email_outbox').selectAll().where('related_id', '=', orderId).orderBy('created_at').execute();
 
 function report(orderId: string, reportStatus: LabResultWebhook['data']['reportStatus'] = 'final'): LabResultWebhook {
   return {
@@ -89,14 +113,29 @@ function report(orderId: string, reportStatus: LabResultWebhook['data']['reportS
       reportStatus,
       reportedAt: new Date().toISOString(),
       interpretation: 'positive',
-      variants: [{ gene: 'BRCA2', hgvsC: 'c.5946del', hgvsP: 'p.Ser1982fs', zygosity: 'heterozygous', classification: 'pathogenic' }],
+      variants: [
+        {
+          gene: 'BRCA2',
+          hgvsC: 'c.5946del',
+          hgvsP: 'p.Ser1982fs',
+          zygosity: 'heterozygous',
+          classification: 'pathogenic',
+        },
+      ],
     },
   };
 }
 
 function deliver(orderId: string, reportStatus?: LabResultWebhook['data']['reportStatus']) {
   const payload = report(orderId, reportStatus);
-  return receiveLabResult(database.db, { labId: 'sandbox', webhookId: `msg_${crypto.randomUUID()}`, rawBody: JSON.stringify(payload), payload, requestId: 'test', log: rootLogger });
+  return receiveLabResult(database.db, {
+    labId: 'sandbox',
+    webhookId: `msg_${crypto.randomUUID()}`,
+    rawBody: JSON.stringify(payload),
+    payload,
+    requestId: 'test',
+    log: rootLogger,
+  });
 }
 
 describe('lab order definition', () => {
@@ -113,11 +152,16 @@ describe('lab order definition', () => {
     expect(workflow?.startedBy).toEqual(['labs']);
     const arn = 'arn:aws:lambda:eu-west-1:123456789012:function:lab-order-task';
     const definition = labOrderDefinition(arn);
-    expect(() => new StateMachine(definition as never, { validationOptions: { checkArn: true, checkPaths: true } })).not.toThrow();
+    expect(
+      () => new StateMachine(definition as never, { validationOptions: { checkArn: true, checkPaths: true } }),
+    ).not.toThrow();
     expect(Object.keys(LAB_ORDER_TASKS).every((name) => name in definition.States)).toBe(true);
     const wait = definition.States.AwaitResult;
     expect(wait.Resource).toBe(WAIT_FOR_TASK_TOKEN);
-    expect(wait.Parameters).toEqual({ FunctionName: arn, Payload: { action: 'await_result', 'orderId.$': '$.orderId', 'taskToken.$': '$$.Task.Token' } });
+    expect(wait.Parameters).toEqual({
+      FunctionName: arn,
+      Payload: { action: 'await_result', 'orderId.$': '$.orderId', 'taskToken.$': '$$.Task.Token' },
+    });
     expect(wait.TimeoutSeconds).toBe(LAB_RESULT_TIMEOUT_SECONDS);
     expect(LAB_RESULT_TIMEOUT_SECONDS).toBe(30 * 24 * 3600);
     expect(wait.Catch).toEqual([{ ErrorEquals: ['States.Timeout'], ResultPath: '$.timeout', Next: 'MarkOverdue' }]);
@@ -138,8 +182,15 @@ describe('lab order workflow (aws-local-stepfunctions)', () => {
 
     const delivered = await deliver(created.id);
     expect(delivered).toMatchObject({ status: 'processed', version: 1 });
-    const output = (await execution.result) as { result: { resultId: string; version: number }; notification: { notified: boolean } };
-    expect(output.result).toMatchObject({ resultId: (delivered as { resultId: string }).resultId, version: 1, reportStatus: 'final' });
+    const output = (await execution.result) as {
+      result: { resultId: string; version: number };
+      notification: { notified: boolean };
+    };
+    expect(output.result).toMatchObject({
+      resultId: (delivered as { resultId: string }).resultId,
+      version: 1,
+      reportStatus: 'final',
+    });
     expect(output.notification).toEqual({ notified: true });
 
     const done = await order(created.id);
@@ -150,7 +201,11 @@ describe('lab order workflow (aws-local-stepfunctions)', () => {
     expect(mails[0]?.to_address).toBe('clinician@demo-clinic.test');
     // No PHI in the notice: no patient, no gene, no finding.
     expect(`${mails[0]?.subject} ${mails[0]?.text_body}`).not.toMatch(/BRCA|positive|pathogenic|Garcia|Cohen|Nguyen/i);
-    const audit = await database.db.selectFrom('audit_events').select('action').where('resource_id', '=', created.id).execute();
+    const audit = await database.db
+      .selectFrom('audit_events')
+      .select('action')
+      .where('resource_id', '=', created.id)
+      .execute();
     expect(audit.map((a) => a.action)).toContain('lab_order.submit');
     // The token was used: completing it again is refused like Step Functions refuses it.
     await expect(workflowCallbacks().sendTaskSuccess(waiting, {})).rejects.toBeInstanceOf(TaskTokenGoneError);
@@ -193,12 +248,18 @@ describe('lab order workflow (aws-local-stepfunctions)', () => {
   test('cancel stops the waiting execution and asks the lab to cancel', async () => {
     startRunner();
     const cancelled: string[] = [];
-    const restore = useLabAdapter('sandbox', { submit: sandboxAdapter.submit, cancel: async (o) => void cancelled.push(o.orderId) });
+    const restore = useLabAdapter('sandbox', {
+      submit: sandboxAdapter.submit,
+      cancel: async (o) => void cancelled.push(o.orderId),
+    });
     try {
       const created = await newOrder();
       const execution = await start(created);
       const token = await waitFor('the task token', async () => (await order(created.id)).task_token);
-      const context = { actor: { kind: 'staff' as const, userId: clinicianId, role: 'clinician' as const, accountId }, requestId: 'test' };
+      const context = {
+        actor: { kind: 'staff' as const, userId: clinicianId, role: 'clinician' as const, accountId },
+        requestId: 'test',
+      };
       const dto = await cancelOrder(database.db, context, created.id);
       expect(dto.status).toBe('cancelled');
       expect(await execution.result).toBeNull(); // aborted, as a stopped execution
@@ -251,13 +312,19 @@ describe('result notification', () => {
   test('a notice that cannot be sent gives its claim back, so that the next caller sends it once', async () => {
     const created = await newOrder();
     // The outbox refuses the notice, as a failed send would.
-    await sql`alter table email_outbox add constraint test_refuse_result_notices check (kind <> 'lab_result_available') not valid`.execute(database.db);
+    await sql`alter table email_outbox add constraint test_refuse_result_notices check (kind <> 'lab_result_available') not valid`.execute(
+      database.db,
+    );
     try {
       await expect(deliver(created.id)).rejects.toThrow();
     } finally {
       await sql`alter table email_outbox drop constraint test_refuse_result_notices`.execute(database.db);
     }
-    const result = await database.db.selectFrom('lab_results').select(['id', 'notified_at']).where('order_id', '=', created.id).executeTakeFirstOrThrow();
+    const result = await database.db
+      .selectFrom('lab_results')
+      .select(['id', 'notified_at'])
+      .where('order_id', '=', created.id)
+      .executeTakeFirstOrThrow();
     expect(result.notified_at).toBeNull();
     expect(await notifyResult(database.db, result.id)).toBe(true);
     expect(await notifyResult(database.db, result.id)).toBe(false);

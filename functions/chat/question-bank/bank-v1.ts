@@ -14,14 +14,17 @@ import {
   TEST_STATUSES,
   type CancerType,
 } from '../../eligibility/risk-profile.schema.ts';
-import {
-  RELATIONSHIPS,
-  canBeThroughTwoMales,
-  impliedSex,
-  type Relationship,
-} from '../../eligibility/relationships.ts';
+import { RELATIONSHIPS, canBeThroughTwoMales, impliedSex, type Relationship } from '../../eligibility/relationships.ts';
 import { CURRENT_BANK_VERSION } from './current-version.ts';
-import { END, type Condition, type NextLogic, type NextRule, type Option, type Question, type QuestionBank } from './types.ts';
+import {
+  END,
+  type Condition,
+  type NextLogic,
+  type NextRule,
+  type Option,
+  type Question,
+  type QuestionBank,
+} from './types.ts';
 
 /** This bank is the current one (current-version.ts). */
 export const BANK_V1_VERSION = CURRENT_BANK_VERSION;
@@ -389,7 +392,10 @@ const relativeCancerQuestions = (nth: '' | 'second_', text: string, after: strin
     allowUnknown: true,
     next: {
       rules: [
-        { when: { question: `relative_${nth}cancer_type_male`, equals: 'prostate' }, next: `relative_${nth}prostate_high_risk` },
+        {
+          when: { question: `relative_${nth}cancer_type_male`, equals: 'prostate' },
+          next: `relative_${nth}prostate_high_risk`,
+        },
       ],
       default: after,
     },
@@ -466,11 +472,7 @@ const familyHistory: Question[] = [
       default: 'relative_tested',
     },
   }),
-  ...relativeCancerQuestions(
-    'second_',
-    `What kind was their other cancer? ${UNKNOWN_HELP}`,
-    'relative_tested',
-  ),
+  ...relativeCancerQuestions('second_', `What kind was their other cancer? ${UNKNOWN_HELP}`, 'relative_tested'),
   relativeQuestion({
     key: 'relative_tested',
     text: 'Has this relative had a genetic test for inherited cancer risk?',

@@ -100,7 +100,9 @@ function groupAnswers(path: readonly StoredAnswer[], bank: readonly Question[], 
     const check = validateAnswer(question, answer, answerOf);
     if (!check.ok) {
       if (!question.allowUnknown) throw new Error(`Invalid answer to ${questionKey}: ${check.message}`);
-      notes.push(`The answer to ${questionKey} (${JSON.stringify(answer)}) conflicts with other answers and counts as unknown.`);
+      notes.push(
+        `The answer to ${questionKey} (${JSON.stringify(answer)}) conflicts with other answers and counts as unknown.`,
+      );
       value = null;
     }
     if (question.loop === undefined) {
@@ -111,7 +113,11 @@ function groupAnswers(path: readonly StoredAnswer[], bank: readonly Question[], 
     loops.set(question.loop, iterations);
     (iterations[iteration] ??= new Map()).set(questionKey, value);
   }
-  for (const [loop, iterations] of loops) loops.set(loop, iterations.filter((answers) => answers !== undefined));
+  for (const [loop, iterations] of loops)
+    loops.set(
+      loop,
+      iterations.filter((answers) => answers !== undefined),
+    );
   return { top, loops };
 }
 
@@ -165,7 +171,13 @@ function cancer(type: CancerType, ageAtDiagnosis: number | null, features: Parti
   const common = { ageAtDiagnosis, mmrDeficient: f.mmrDeficient };
   switch (type) {
     case 'breast':
-      return { type, ...common, tripleNegative: f.tripleNegative, lobular: f.lobular, multiplePrimary: f.multiplePrimary };
+      return {
+        type,
+        ...common,
+        tripleNegative: f.tripleNegative,
+        lobular: f.lobular,
+        multiplePrimary: f.multiplePrimary,
+      };
     case 'ovarian':
       return { type, ...common, histology: f.histology };
     case 'pancreatic':
@@ -191,10 +203,9 @@ function relative(answers: Answers, index: number, notes: string[]): Relative[] 
   const facts = relationshipFacts(relationship);
   const sex = facts.sex === null ? oneOf(answers.get('relative_sex'), SEXES) : undefined;
   if (sex === null) return []; // an iteration left before the cousin's sex was given
-  const cancers = [
-    relativeCancer(answers, '', index, notes),
-    relativeCancer(answers, 'second_', index, notes),
-  ].filter((entry) => entry !== null);
+  const cancers = [relativeCancer(answers, '', index, notes), relativeCancer(answers, 'second_', index, notes)].filter(
+    (entry) => entry !== null,
+  );
   return [
     {
       relationship,
@@ -233,6 +244,7 @@ function familialVariant(top: Answers, notes: string[]): ChatRiskProfile['knownF
   const present = bool(top.get('familial_variant'));
   if (present !== true) return { present, gene: null };
   const gene = top.get('familial_variant_gene');
-  if (gene === 'other') notes.push('The familial variant is in a gene not listed in the questionnaire; the gene is not recorded.');
+  if (gene === 'other')
+    notes.push('The familial variant is in a gene not listed in the questionnaire; the gene is not recorded.');
   return { present, gene: typeof gene === 'string' && gene !== 'other' ? gene : null };
 }

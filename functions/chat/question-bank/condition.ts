@@ -65,5 +65,7 @@ export function matches(
   answer: AnswerValue | undefined,
   answerOf: (questionKey: string) => AnswerValue | undefined = () => undefined,
 ): boolean {
-  return evaluateCondition(condition, (question) => ({ value: question === null ? answer : answerOf(question) })) === true;
+  return (
+    evaluateCondition(condition, (question) => ({ value: question === null ? answer : answerOf(question) })) === true
+  );
 }

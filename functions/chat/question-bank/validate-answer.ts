@@ -50,7 +50,9 @@ function validateNumber(question: Question, answer: unknown, answerOf: AnswerLoo
   const { min, max } = question;
   if ((min !== undefined && answer < min) || (max !== undefined && answer > max)) {
     if (min !== undefined && max !== undefined) return fail(`Please enter a number from ${min} to ${max}`);
-    return fail(min !== undefined ? `Please enter a number of at least ${min}` : `Please enter a number no more than ${max}`);
+    return fail(
+      min !== undefined ? `Please enter a number of at least ${min}` : `Please enter a number no more than ${max}`,
+    );
   }
   const above = boundValue(question.atMost, answerOf);
   if (above !== null && answer > above) return fail(question.atMost?.message ?? 'That number is too large');

@@ -49,7 +49,12 @@ export function validateQuestionGraph(questions: readonly Question[], startKey: 
     else validLoopBacks.add(edge);
   }
   problems.push(...unreachableProblems(inBank, byKey, startKey));
-  problems.push(...cycleProblems(inBank.filter((edge) => !validLoopBacks.has(edge)), byKey));
+  problems.push(
+    ...cycleProblems(
+      inBank.filter((edge) => !validLoopBacks.has(edge)),
+      byKey,
+    ),
+  );
   return problems;
 }
 
@@ -70,7 +75,11 @@ function questionShapeProblems(question: Question, byKey: ReadonlyMap<string, Qu
 }
 
 /** The questions of each loop entered from outside it: the only targets a loopBack may have. */
-function loopEntries(edges: readonly Edge[], byKey: ReadonlyMap<string, Question>, startKey: string): Map<string, Set<string>> {
+function loopEntries(
+  edges: readonly Edge[],
+  byKey: ReadonlyMap<string, Question>,
+  startKey: string,
+): Map<string, Set<string>> {
   const entries = new Map<string, Set<string>>();
   const enter = (question: Question | undefined) => {
     if (question?.loop === undefined) return;
@@ -86,16 +95,25 @@ function loopEntries(edges: readonly Edge[], byKey: ReadonlyMap<string, Question
   return entries;
 }
 
-function loopBackProblem(edge: Edge, byKey: ReadonlyMap<string, Question>, entries: Map<string, Set<string>>): string | null {
+function loopBackProblem(
+  edge: Edge,
+  byKey: ReadonlyMap<string, Question>,
+  entries: Map<string, Set<string>>,
+): string | null {
   const loop = byKey.get(edge.from)?.loop;
   const target = byKey.get(edge.to);
   if (loop === undefined) return `loopBack to '${edge.to}' from a question outside any loop`;
   if (target?.loop !== loop) return `loopBack to '${edge.to}', which is not in loop '${loop}'`;
-  if (!entries.get(loop)?.has(edge.to)) return `loopBack to '${edge.to}', which is not the first question of loop '${loop}'`;
+  if (!entries.get(loop)?.has(edge.to))
+    return `loopBack to '${edge.to}', which is not the first question of loop '${loop}'`;
   return null;
 }
 
-function unreachableProblems(edges: readonly Edge[], byKey: ReadonlyMap<string, Question>, startKey: string): GraphProblem[] {
+function unreachableProblems(
+  edges: readonly Edge[],
+  byKey: ReadonlyMap<string, Question>,
+  startKey: string,
+): GraphProblem[] {
   const seen = new Set<string>(byKey.has(startKey) ? [startKey] : []);
   const queue = [...seen];
   for (let index = 0; index < queue.length; index++) {
@@ -121,7 +139,10 @@ function cycleProblems(edges: readonly Edge[], byKey: ReadonlyMap<string, Questi
     state.set(key, 'open');
     for (const target of new Set(next.get(key))) {
       if (state.get(target) === 'open') {
-        problems.push({ key, message: `Undeclared cycle: '${key}' leads back to '${target}' without a valid loopBack rule` });
+        problems.push({
+          key,
+          message: `Undeclared cycle: '${key}' leads back to '${target}' without a valid loopBack rule`,
+        });
       } else if (!state.has(target)) {
         visit(target);
       }
@@ -163,7 +184,8 @@ function valueTestProblem(test: ValueTest, subject: Question): string | null {
     if (!Array.isArray(test.in)) return `'in' takes a list of values`;
     return test.in.map((value) => comparedValueProblem(value, subject)).find((problem) => problem !== null) ?? null;
   }
-  if ('unknown' in test) return subject.allowUnknown ? null : `A condition tests "I don't know", which ${at} does not offer`;
+  if ('unknown' in test)
+    return subject.allowUnknown ? null : `A condition tests "I don't know", which ${at} does not offer`;
   if ('includes' in test) {
     if (subject.questionType !== 'multi_select') return `'includes' needs a multi-select question, not ${at}`;
     return optionProblem(test.includes, subject);
@@ -173,7 +195,8 @@ function valueTestProblem(test: ValueTest, subject: Question): string | null {
 
 function comparedValueProblem(value: Json, subject: Question): string | null {
   const at = `'${subject.key}'`;
-  if (value === null) return subject.allowUnknown ? null : `A condition tests "I don't know", which ${at} does not offer`;
+  if (value === null)
+    return subject.allowUnknown ? null : `A condition tests "I don't know", which ${at} does not offer`;
   switch (subject.questionType) {
     case 'yes_no':
       return typeof value === 'boolean' ? null : `${at} is answered yes or no, not ${JSON.stringify(value)}`;

@@ -83,7 +83,11 @@ function follow(question: Question, answer: AnswerValue, state: PathState): stri
  * An answer off the path is kept while its question may still come in its iteration: later in the current iteration,
  * in a later iteration of its loop, or further on outside loops. `ahead` is null when the path has ended.
  */
-function unreachableAnswers(stored: ReadonlyMap<string, StoredAnswer>, state: PathState, ahead: LookAhead | null): AnswerRef[] {
+function unreachableAnswers(
+  stored: ReadonlyMap<string, StoredAnswer>,
+  state: PathState,
+  ahead: LookAhead | null,
+): AnswerRef[] {
   const unreachable: AnswerRef[] = [];
   for (const [id, { questionKey, iteration }] of stored) {
     if (state.onPath.has(id)) continue;

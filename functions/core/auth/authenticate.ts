@@ -23,7 +23,8 @@ async function authenticateStaff(db: Db, token: string): Promise<StaffActor> {
   const entry = await findStaffBySub(db, claims.sub);
   if (!entry || !entry.active) throw unauthorized('The user or its account is not active');
   // The token's tenant must be the user's tenant: a user moved between accounts keeps no access through old tokens.
-  if (entry.role !== 'super_admin' && claims.accountId !== entry.accountId) throw unauthorized('The token does not match the user');
+  if (entry.role !== 'super_admin' && claims.accountId !== entry.accountId)
+    throw unauthorized('The token does not match the user');
   return { kind: 'staff', userId: entry.userId, role: entry.role, accountId: entry.accountId };
 }
 

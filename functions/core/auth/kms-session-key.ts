@@ -11,9 +11,14 @@ export function kmsSessionKeyProvider(keyId: string): SessionKeyProvider {
   let cached: Promise<SessionSigningKey> | undefined;
   return () =>
     (cached ??= (async () => {
-      const { PublicKey } = await callAws<{ PublicKey?: string }>(KMS, { target: 'TrentService.GetPublicKey', body: { KeyId: keyId } });
+      const { PublicKey } = await callAws<{ PublicKey?: string }>(KMS, {
+        target: 'TrentService.GetPublicKey',
+        body: { KeyId: keyId },
+      });
       if (!PublicKey) throw new Error('KMS returned no public key');
-      const jwk = createPublicKey({ key: Buffer.from(PublicKey, 'base64'), format: 'der', type: 'spki' }).export({ format: 'jwk' });
+      const jwk = createPublicKey({ key: Buffer.from(PublicKey, 'base64'), format: 'der', type: 'spki' }).export({
+        format: 'jwk',
+      });
       const kid = keyId.split('/').pop() ?? keyId;
       return {
         kid,
@@ -21,7 +26,12 @@ export function kmsSessionKeyProvider(keyId: string): SessionKeyProvider {
         sign: async (input: Buffer) => {
           const { Signature } = await callAws<{ Signature?: string }>(KMS, {
             target: 'TrentService.Sign',
-            body: { KeyId: keyId, Message: input.toString('base64'), MessageType: 'RAW', SigningAlgorithm: 'RSASSA_PKCS1_V1_5_SHA_256' },
+            body: {
+              KeyId: keyId,
+              Message: input.toString('base64'),
+              MessageType: 'RAW',
+              SigningAlgorithm: 'RSASSA_PKCS1_V1_5_SHA_256',
+            },
           });
           if (!Signature) throw new Error('KMS returned no signature');
           return Buffer.from(Signature, 'base64');

@@ -8,7 +8,8 @@ import { signJwt, type Rs256Signer } from './jwt.ts';
  * Patient session tokens: short-lived JWTs that open one chat session. Genascope signs them with a key
  * it holds (KMS asymmetric key in AWS, a local RSA key locally) and verifies them with aws-jwt-verify.
  */
-export const SESSION_TOKEN_ISSUER = optionalConfig('SESSION_TOKEN_ISSUER') ?? 'https://api.genascope.dev/patient-sessions';
+export const SESSION_TOKEN_ISSUER =
+  optionalConfig('SESSION_TOKEN_ISSUER') ?? 'https://api.genascope.dev/patient-sessions';
 export const SESSION_TOKEN_AUDIENCE = 'genascope-patient-session';
 export const SESSION_TOKEN_TTL_SECONDS = 2 * 60 * 60;
 
@@ -96,7 +97,12 @@ export async function issuePatientSessionToken(
 export async function verifyPatientSessionToken(token: string): Promise<PatientActor> {
   const payload = await (await getVerifier()).verify(token);
   const { sub, patient_id: patientId, account_id: accountId, token_use: tokenUse } = payload as Record<string, unknown>;
-  if (tokenUse !== 'patient_session' || typeof sub !== 'string' || typeof patientId !== 'string' || typeof accountId !== 'string') {
+  if (
+    tokenUse !== 'patient_session' ||
+    typeof sub !== 'string' ||
+    typeof patientId !== 'string' ||
+    typeof accountId !== 'string'
+  ) {
     throw new Error('Not a patient session token');
   }
   return { kind: 'patient', sessionId: sub, patientId, accountId };

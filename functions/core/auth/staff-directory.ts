@@ -35,7 +35,9 @@ export async function findStaffBySub(db: Db, sub: string, now = Date.now()): Pro
         userId: row.id,
         role: row.role,
         accountId: row.account_id,
-        active: row.status === 'active' && (row.account_id === null ? row.role === 'super_admin' : row.account_status === 'active'),
+        active:
+          row.status === 'active' &&
+          (row.account_id === null ? row.role === 'super_admin' : row.account_status === 'active'),
       }
     : undefined;
   if (authConfig.userCacheTtlMs > 0) cache.set(sub, { entry, expiresAt: now + authConfig.userCacheTtlMs });

@@ -54,7 +54,12 @@ function requiredEnv(name: string): string {
 
 /** SHA-256 and HMAC-SHA-256 from node:crypto, in the shape the signer expects. */
 type SourceData = string | ArrayBuffer | ArrayBufferView;
-const bytes = (data: SourceData) => (typeof data === 'string' ? data : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data));
+const bytes = (data: SourceData) =>
+  typeof data === 'string'
+    ? data
+    : ArrayBuffer.isView(data)
+      ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+      : new Uint8Array(data);
 class NodeSha256 {
   private readonly hash;
   constructor(secret?: SourceData) {
@@ -74,13 +79,22 @@ const retryable = (status: number) => status === 429 || status >= 500;
 
 export async function callAws<T>(service: AwsService, request: AwsRequest): Promise<T> {
   const region = process.env.AWS_REGION ?? requiredEnv('AWS_DEFAULT_REGION');
-  const url = new URL(request.path ?? '/', process.env[`AWS_ENDPOINT_URL_${service.envName}`] ?? process.env.AWS_ENDPOINT_URL ?? `https://${service.endpointPrefix}.${region}.amazonaws.com`);
+  const url = new URL(
+    request.path ?? '/',
+    process.env[`AWS_ENDPOINT_URL_${service.envName}`] ??
+      process.env.AWS_ENDPOINT_URL ??
+      `https://${service.endpointPrefix}.${region}.amazonaws.com`,
+  );
   const signer = new SignatureV4({
     service: service.signingName,
     region,
     sha256: NodeSha256,
     applyChecksum: false,
-    credentials: { accessKeyId: requiredEnv('AWS_ACCESS_KEY_ID'), secretAccessKey: requiredEnv('AWS_SECRET_ACCESS_KEY'), sessionToken: process.env.AWS_SESSION_TOKEN },
+    credentials: {
+      accessKeyId: requiredEnv('AWS_ACCESS_KEY_ID'),
+      secretAccessKey: requiredEnv('AWS_SECRET_ACCESS_KEY'),
+      sessionToken: process.env.AWS_SESSION_TOKEN,
+    },
   });
   const body = JSON.stringify(request.body);
   const headers: Record<string, string> = request.target
@@ -88,7 +102,16 @@ export async function callAws<T>(service: AwsService, request: AwsRequest): Prom
     : { host: url.host, 'content-type': 'application/json' };
   for (let attempt = 0; ; attempt += 1) {
     // Signed per attempt: the signature carries the time.
-    const signed = await signer.sign({ method: 'POST', protocol: url.protocol, hostname: url.hostname, port: url.port ? Number(url.port) : undefined, path: url.pathname, query: {}, headers, body });
+    const signed = await signer.sign({
+      method: 'POST',
+      protocol: url.protocol,
+      hostname: url.hostname,
+      port: url.port ? Number(url.port) : undefined,
+      path: url.pathname,
+      query: {},
+      headers,
+      body,
+    });
     const { host: _host, ...sendHeaders } = signed.headers;
     const response = await fetch(url, { method: 'POST', headers: sendHeaders, body });
     const delay = RETRY_DELAYS_MS[attempt];

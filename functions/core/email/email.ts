@@ -61,7 +61,13 @@ export async function sendWithSes(email: OutgoingEmail): Promise<string | null> 
       Subject: { Data: email.subject, Charset: 'UTF-8' },
       Body: { Text: { Data: email.text, Charset: 'UTF-8' }, Html: { Data: email.html, Charset: 'UTF-8' } },
       ...(email.attachments?.length
-        ? { Attachments: email.attachments.map((a) => ({ FileName: a.filename, ContentType: a.contentType, RawContent: a.content })) }
+        ? {
+            Attachments: email.attachments.map((a) => ({
+              FileName: a.filename,
+              ContentType: a.contentType,
+              RawContent: a.content,
+            })),
+          }
         : {}),
     },
   };

@@ -39,9 +39,14 @@ function toResponse(result: HttpResult): HttpResponse {
 
 function problemResponse(error: unknown, s: InvocationState | undefined): HttpResponse {
   const problem =
-    error instanceof ProblemError ? error : new ProblemError(500, 'Internal Server Error', 'An unexpected error occurred');
+    error instanceof ProblemError
+      ? error
+      : new ProblemError(500, 'Internal Server Error', 'An unexpected error occurred');
   if (problem.status >= 500) {
-    s?.log.error('unhandled error', { errorName: error instanceof Error ? error.name : typeof error, errorMessage: error instanceof Error ? error.message : undefined });
+    s?.log.error('unhandled error', {
+      errorName: error instanceof Error ? error.name : typeof error,
+      errorMessage: error instanceof Error ? error.message : undefined,
+    });
   }
   return {
     statusCode: problem.status,
@@ -94,7 +99,9 @@ export function createAreaHandler({ routes, operations }: AreaOperations) {
         s.query = input(route.query, event.queryStringParameters ?? {}, 'query', 400);
         const contentType = s.headers['content-type'];
         s.contentType = contentType;
-        const { body, rawBody, isText } = route.body ? readBody(event.body, event.isBase64Encoded, contentType, route.extraContentTypes) : { body: undefined, rawBody: undefined, isText: false };
+        const { body, rawBody, isText } = route.body
+          ? readBody(event.body, event.isBase64Encoded, contentType, route.extraContentTypes)
+          : { body: undefined, rawBody: undefined, isText: false };
         s.rawBody = rawBody;
         if (route.body) {
           // Text bodies (CSV) are validated by their operation, which knows their row format. A missing
@@ -126,11 +133,19 @@ export function createAreaHandler({ routes, operations }: AreaOperations) {
     });
 }
 
-function input(schema: RouteDef['params'], value: unknown, prefix: 'path' | 'query' | 'body', status: 400 | 422): unknown {
+function input(
+  schema: RouteDef['params'],
+  value: unknown,
+  prefix: 'path' | 'query' | 'body',
+  status: 400 | 422,
+): unknown {
   if (prefix !== 'body' && value && typeof value === 'object') {
     for (const [key, text] of Object.entries(value)) {
       const problem = typeof text === 'string' ? unstorableText(text) : undefined;
-      if (problem) throw badRequest(`Invalid ${prefix === 'path' ? 'path parameter' : 'query parameter'}: ${prefix}.${key}`, [{ field: `${prefix}.${key}`, message: problem }]);
+      if (problem)
+        throw badRequest(`Invalid ${prefix === 'path' ? 'path parameter' : 'query parameter'}: ${prefix}.${key}`, [
+          { field: `${prefix}.${key}`, message: problem },
+        ]);
     }
   }
   if (!schema) {

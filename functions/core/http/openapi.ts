@@ -12,7 +12,10 @@ function schemaOf(schema: GenericSchema, typeMode: 'input' | 'output'): JsonObje
 
 function parametersOf(route: RouteDef): JsonObject[] {
   const out: JsonObject[] = [];
-  for (const [where, schema] of [['path', route.params], ['query', route.query]] as const) {
+  for (const [where, schema] of [
+    ['path', route.params],
+    ['query', route.query],
+  ] as const) {
     if (!schema) continue;
     const json = schemaOf(schema, 'input');
     const properties = (json.properties ?? {}) as Record<string, JsonObject>;
@@ -69,13 +72,24 @@ export function buildOpenApi(routes: readonly RouteDef[]): JsonObject {
     info: {
       title: 'Genascope API',
       version: '1.0.0',
-      description: 'Hereditary-cancer risk assessment for clinics. Errors are RFC 9457 problem+json; lists are cursor-paginated.',
+      description:
+        'Hereditary-cancer risk assessment for clinics. Errors are RFC 9457 problem+json; lists are cursor-paginated.',
     },
     paths,
     components: {
       securitySchemes: {
-        cognitoIdToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Cognito ID token of a staff user' },
-        patientSessionToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Session token from accepting an invite' },
+        cognitoIdToken: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: 'Cognito ID token of a staff user',
+        },
+        patientSessionToken: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: 'Session token from accepting an invite',
+        },
       },
       responses: {
         Problem: {
@@ -91,7 +105,10 @@ export function buildOpenApi(routes: readonly RouteDef[]): JsonObject {
                   status: { type: 'integer' },
                   detail: { type: 'string' },
                   instance: { type: 'string' },
-                  errors: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } },
+                  errors: {
+                    type: 'array',
+                    items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } },
+                  },
                 },
               },
             },

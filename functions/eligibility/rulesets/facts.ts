@@ -40,7 +40,10 @@ export function personalCancers(profile: RiskProfile): CancerRef[] {
   }));
 }
 
-export function personalCancersOfType<T extends CancerType>(profile: RiskProfile, ...types: T[]): CancerRef<CancerOf<T>>[] {
+export function personalCancersOfType<T extends CancerType>(
+  profile: RiskProfile,
+  ...types: T[]
+): CancerRef<CancerOf<T>>[] {
   return personalCancers(profile).filter(isType(types));
 }
 
@@ -66,7 +69,10 @@ export function relativeCancers(profile: RiskProfile): CancerRef[] {
   return relatives(profile).flatMap(cancersOfRelative);
 }
 
-export function relativeCancersOfType<T extends CancerType>(profile: RiskProfile, ...types: T[]): CancerRef<CancerOf<T>>[] {
+export function relativeCancersOfType<T extends CancerType>(
+  profile: RiskProfile,
+  ...types: T[]
+): CancerRef<CancerOf<T>>[] {
   return relativeCancers(profile).filter(isType(types));
 }
 
@@ -84,12 +90,7 @@ export function diagnosedAt(profile: RiskProfile, ref: CancerRef, comparison: Co
 
 /** Fields that the "relative's tumour features count only when reported true" exception covers. */
 type TumourFeature =
-  | 'tripleNegative'
-  | 'lobular'
-  | 'multiplePrimary'
-  | 'metastatic'
-  | 'intraductalOrCribriform'
-  | 'diffuseGastric';
+  'tripleNegative' | 'lobular' | 'multiplePrimary' | 'metastatic' | 'intraductalOrCribriform' | 'diffuseGastric';
 
 /** A boolean tumour feature: unknown for the patient when null; for a relative, only a reported true counts. */
 export function feature<C extends Cancer>(ref: CancerRef<C>, name: TumourFeature & keyof C): Finding {
@@ -126,7 +127,10 @@ export function exocrinePancreatic(ref: CancerRef<CancerOf<'pancreatic'>>): Find
 }
 
 /** High-risk prostate cancer: metastatic, or risk group high / very high. */
-export function highRiskProstate(ref: CancerRef<CancerOf<'prostate'>>): { metastatic: Finding; highRiskGroup: Finding } {
+export function highRiskProstate(ref: CancerRef<CancerOf<'prostate'>>): {
+  metastatic: Finding;
+  highRiskGroup: Finding;
+} {
   return { metastatic: feature(ref, 'metastatic'), highRiskGroup: riskGroupIn(ref, ['high', 'very_high']) };
 }
 
@@ -197,7 +201,12 @@ export function ageText(profile: RiskProfile, ref: CancerRef): string {
  * "Breast cancer diagnosed at 42 (≤ 50)" for the patient, "Mother: ovarian cancer at an unknown age, histology
  * unknown" for a relative: the cancer, its age, then `details`, then the criterion's `requirement` in parentheses.
  */
-export function describe(profile: RiskProfile, ref: CancerRef, details: readonly string[] = [], requirement?: string): string {
+export function describe(
+  profile: RiskProfile,
+  ref: CancerRef,
+  details: readonly string[] = [],
+  requirement?: string,
+): string {
   const name = cancerName(ref.cancer.type);
   const subject = ref.relative ? `${owner(ref)}: ${name}` : name.charAt(0).toUpperCase() + name.slice(1);
   const text = [`${subject} ${ageText(profile, ref)}`, ...details].join(', ');

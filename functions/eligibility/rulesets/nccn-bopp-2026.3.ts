@@ -126,7 +126,9 @@ function closeRelativeCandidates(profile: RiskProfile): Candidate[] {
 function sameSideCandidates(profile: RiskProfile): Candidate[] {
   const own = personalCancersOfType(profile, 'breast', 'prostate');
   return SIDES.map((side) => {
-    const family = relativesOnSide(profile, side).flatMap((ref) => ofType(cancersOfRelative(ref), 'breast', 'prostate'));
+    const family = relativesOnSide(profile, side).flatMap((ref) =>
+      ofType(cancersOfRelative(ref), 'breast', 'prostate'),
+    );
     const refs = [...own, ...family];
     const findings = refs.flatMap(diagnoses);
     const counted = findings.filter((f) => f.value === true).length;
@@ -250,7 +252,13 @@ const crit2: Criterion[] = [
       const breast = personalCancersOfType(profile, 'breast');
       const separate: Candidate[] =
         breast.length >= 2
-          ? [{ finding: TRUE, evidence: breast.map((ref) => ref.path), text: `${breast.length} separate breast cancers` }]
+          ? [
+              {
+                finding: TRUE,
+                evidence: breast.map((ref) => ref.path),
+                text: `${breast.length} separate breast cancers`,
+              },
+            ]
           : [];
       return judge(
         [
@@ -285,7 +293,10 @@ const crit2: Criterion[] = [
           };
         });
       });
-      return judge(candidates, 'No lobular breast cancer with a diffuse gastric cancer in the patient or a close relative');
+      return judge(
+        candidates,
+        'No lobular breast cancer with a diffuse gastric cancer in the patient or a close relative',
+      );
     },
   }),
   criterion({
@@ -310,7 +321,8 @@ const crit2: Criterion[] = [
   criterion({
     id: 'BOPP-CRIT-2.close-relative',
     category: CLINICALLY_INDICATED,
-    title: 'Breast cancer and a close relative with breast ≤ 50, male breast, ovarian, pancreatic or high-risk prostate cancer',
+    title:
+      'Breast cancer and a close relative with breast ≤ 50, male breast, ovarian, pancreatic or high-risk prostate cancer',
     evaluate: (profile) =>
       withPersonal(profile, 'breast', closeRelativeCandidates(profile), 'No close relative with a qualifying cancer'),
   }),
@@ -319,7 +331,12 @@ const crit2: Criterion[] = [
     category: CLINICALLY_INDICATED,
     title: 'Breast cancer and ≥ 3 breast/prostate diagnoses on one side of the family, counting the patient',
     evaluate: (profile) =>
-      withPersonal(profile, 'breast', sameSideCandidates(profile), 'Fewer than 3 breast/prostate diagnoses on either side'),
+      withPersonal(
+        profile,
+        'breast',
+        sameSideCandidates(profile),
+        'Fewer than 3 breast/prostate diagnoses on either side',
+      ),
   }),
   criterion({
     id: 'BOPP-CRIT-2.family-relative-meets',
@@ -553,12 +570,18 @@ const crit6: Criterion[] = [
     category: CLINICALLY_INDICATED,
     title: 'Prostate cancer with Ashkenazi Jewish ancestry',
     evaluate: (profile) =>
-      withPersonal(profile, 'prostate', [ashkenaziCandidate(profile)], 'Prostate cancer without Ashkenazi Jewish ancestry'),
+      withPersonal(
+        profile,
+        'prostate',
+        [ashkenaziCandidate(profile)],
+        'Prostate cancer without Ashkenazi Jewish ancestry',
+      ),
   }),
   criterion({
     id: 'BOPP-CRIT-6.close-relative',
     category: CLINICALLY_INDICATED,
-    title: 'Prostate cancer and a close relative with breast ≤ 50, male breast, ovarian, pancreatic or high-risk prostate cancer',
+    title:
+      'Prostate cancer and a close relative with breast ≤ 50, male breast, ovarian, pancreatic or high-risk prostate cancer',
     evaluate: (profile) =>
       withPersonal(profile, 'prostate', closeRelativeCandidates(profile), 'No close relative with a qualifying cancer'),
   }),
@@ -567,7 +590,12 @@ const crit6: Criterion[] = [
     category: CLINICALLY_INDICATED,
     title: 'Prostate cancer and ≥ 3 prostate/breast diagnoses on one side of the family, counting the patient',
     evaluate: (profile) =>
-      withPersonal(profile, 'prostate', sameSideCandidates(profile), 'Fewer than 3 breast/prostate diagnoses on either side'),
+      withPersonal(
+        profile,
+        'prostate',
+        sameSideCandidates(profile),
+        'Fewer than 3 breast/prostate diagnoses on either side',
+      ),
   }),
   criterion({
     id: 'BOPP-CRIT-6.family-relative-meets',
@@ -576,7 +604,9 @@ const crit6: Criterion[] = [
     evaluate: (profile) =>
       judge(
         perCancer(
-          relatives(profile).filter(firstOrSecondDegree).flatMap((ref) => ofType(cancersOfRelative(ref), 'prostate')),
+          relatives(profile)
+            .filter(firstOrSecondDegree)
+            .flatMap((ref) => ofType(cancersOfRelative(ref), 'prostate')),
           (ref) => {
             const { metastatic, highRiskGroup } = highRiskProstate(ref);
             return anyOf(metastatic, highRiskGroup);
@@ -607,7 +637,10 @@ const crit6: Criterion[] = [
       personalProstate(
         profile,
         (ref) => allOf(riskGroupIn(ref, ['intermediate']), feature(ref, 'intraductalOrCribriform')),
-        (ref) => [riskGroupText(ref), ...featureText(feature(ref, 'intraductalOrCribriform'), 'intraductal/cribriform')],
+        (ref) => [
+          riskGroupText(ref),
+          ...featureText(feature(ref, 'intraductalOrCribriform'), 'intraductal/cribriform'),
+        ],
         'No personal intermediate-risk intraductal/cribriform prostate cancer',
       ),
   }),
@@ -645,7 +678,11 @@ const cegLs: Criterion[] = [
     title: 'Personal endometrial cancer at any age',
     evaluate: (profile) =>
       judge(
-        perCancer(personalCancersOfType(profile, 'endometrial'), () => TRUE, (ref) => describe(profile, ref)),
+        perCancer(
+          personalCancersOfType(profile, 'endometrial'),
+          () => TRUE,
+          (ref) => describe(profile, ref),
+        ),
         'No personal endometrial cancer',
       ),
   }),
@@ -654,7 +691,13 @@ const cegLs: Criterion[] = [
     category: CLINICALLY_INDICATED,
     title: 'Personal colorectal cancer diagnosed at ≥ 50 (NCCN category 2B)',
     evaluate: (profile) =>
-      ageCriterion(profile, personalCancersOfType(profile, 'colorectal'), '>=', 50, 'No personal colorectal cancer at ≥ 50'),
+      ageCriterion(
+        profile,
+        personalCancersOfType(profile, 'colorectal'),
+        '>=',
+        50,
+        'No personal colorectal cancer at ≥ 50',
+      ),
   }),
   criterion({
     id: 'CEG-LS.gastric-50-plus',
@@ -694,7 +737,8 @@ const cegLs: Criterion[] = [
   criterion({
     id: 'CEG-LS.ls-plus-family',
     category: CLINICALLY_INDICATED,
-    title: 'Personal Lynch-spectrum cancer and a 1st/2nd-degree relative with one < 50, or two such relatives at any age',
+    title:
+      'Personal Lynch-spectrum cancer and a 1st/2nd-degree relative with one < 50, or two such relatives at any age',
     evaluate: (profile) => {
       const own = possiblyLynch(profile);
       if (own.length === 0) return notMet('No personal Lynch-spectrum cancer');
@@ -746,7 +790,10 @@ const cegLs: Criterion[] = [
           const affected = relativesWithLynchCancers(relativesOnSide(profile, side));
           const cancers = affected.flatMap(lynchCancersOf);
           return {
-            finding: allOf(fact(affected.length >= 2), anyOf(...cancers.map((ref) => diagnosedAt(profile, ref, '<', 50)))),
+            finding: allOf(
+              fact(affected.length >= 2),
+              anyOf(...cancers.map((ref) => diagnosedAt(profile, ref, '<', 50))),
+            ),
             evidence: cancers.map((ref) => ref.path),
             text: `${side} side: ${cancers.map((ref) => describe(profile, ref)).join('; ')} (≥ 1 < 50)`,
           };

@@ -17,7 +17,9 @@ describe('BANK_V1', () => {
   test('has stable snake_case keys, a category and patient-facing text on every question', () => {
     for (const question of BANK_V1.questions) {
       expect(question.key).toMatch(/^[a-z][a-z0-9_]*$/);
-      expect(['demographics', 'personal_history', 'family_history', 'genetics', 'reproductive']).toContain(question.category);
+      expect(['demographics', 'personal_history', 'family_history', 'genetics', 'reproductive']).toContain(
+        question.category,
+      );
       expect(question.text.length).toBeGreaterThan(10);
       for (const option of question.options ?? []) expect(option.label.trim()).not.toBe('');
     }
@@ -45,7 +47,9 @@ describe('BANK_V1', () => {
     expect(optionValues('relative_relationship')).toEqual(RELATIONSHIPS);
     for (const prefix of ['cancer_type', 'relative_cancer_type', 'relative_second_cancer_type']) {
       expect(optionValues(`${prefix}_female`)).toEqual(CANCER_TYPES.filter((type) => type !== 'prostate'));
-      expect(optionValues(`${prefix}_male`)).toEqual(CANCER_TYPES.filter((type) => type !== 'ovarian' && type !== 'endometrial'));
+      expect(optionValues(`${prefix}_male`)).toEqual(
+        CANCER_TYPES.filter((type) => type !== 'ovarian' && type !== 'endometrial'),
+      );
     }
   });
 

@@ -21,7 +21,14 @@ describe('buildRiskProfile', () => {
       ashkenaziJewish: false,
       race: 'white',
       personalCancers: [
-        { type: 'breast', ageAtDiagnosis: 44, mmrDeficient: null, tripleNegative: false, lobular: true, multiplePrimary: false },
+        {
+          type: 'breast',
+          ageAtDiagnosis: 44,
+          mmrDeficient: null,
+          tripleNegative: false,
+          lobular: true,
+          multiplePrimary: false,
+        },
         { type: 'colorectal', ageAtDiagnosis: 50, mmrDeficient: true },
       ],
       relatives: [
@@ -30,7 +37,14 @@ describe('buildRiskProfile', () => {
           throughTwoMales: null,
           testStatus: 'positive',
           cancers: [
-            { type: 'breast', ageAtDiagnosis: 48, mmrDeficient: null, tripleNegative: null, lobular: null, multiplePrimary: null },
+            {
+              type: 'breast',
+              ageAtDiagnosis: 48,
+              mmrDeficient: null,
+              tripleNegative: null,
+              lobular: null,
+              multiplePrimary: null,
+            },
             { type: 'ovarian', ageAtDiagnosis: 60, mmrDeficient: null, histology: null },
           ],
         },
@@ -89,7 +103,14 @@ describe('buildRiskProfile', () => {
       ashkenaziJewish: null,
       race: null,
       personalCancers: [
-        { type: 'breast', ageAtDiagnosis: null, mmrDeficient: null, tripleNegative: null, lobular: null, multiplePrimary: null },
+        {
+          type: 'breast',
+          ageAtDiagnosis: null,
+          mmrDeficient: null,
+          tripleNegative: null,
+          lobular: null,
+          multiplePrimary: null,
+        },
       ],
       relatives: [],
       knownFamilialVariant: { present: null, gene: null },
@@ -98,7 +119,9 @@ describe('buildRiskProfile', () => {
       breastHistory: { biopsies: null, atypicalHyperplasia: null, lcis: null },
       reproductive: { ageAtMenarche: null, ageAtFirstLiveBirth: null, nulliparous: null },
     });
-    expect(notes).toEqual(['Family history of cancer is unknown; the profile lists no relatives, which reads as none.']);
+    expect(notes).toEqual([
+      'Family history of cancer is unknown; the profile lists no relatives, which reads as none.',
+    ]);
     expect(v.parse(RiskProfileSchema, profile)).toEqual(profile);
   });
 
@@ -140,7 +163,14 @@ describe('buildRiskProfile', () => {
         throughTwoMales: null,
         testStatus: 'negative',
         cancers: [
-          { type: 'prostate', ageAtDiagnosis: 70, mmrDeficient: null, riskGroup: null, metastatic: false, intraductalOrCribriform: null },
+          {
+            type: 'prostate',
+            ageAtDiagnosis: 70,
+            mmrDeficient: null,
+            riskGroup: null,
+            metastatic: false,
+            intraductalOrCribriform: null,
+          },
         ],
       },
     ]);

@@ -2,8 +2,14 @@ import { describe, expect, test } from 'vitest';
 import { evaluateCondition, matches } from '../../../functions/chat/question-bank/condition.ts';
 import type { AnswerValue, Condition } from '../../../functions/chat/question-bank/types.ts';
 
-const others: Record<string, AnswerValue> = { sex_at_birth: 'female', age: 45, conditions: ['a', 'b'], ashkenazi: null };
-const check = (condition: Condition, answer: AnswerValue | undefined) => matches(condition, answer, (key) => others[key]);
+const others: Record<string, AnswerValue> = {
+  sex_at_birth: 'female',
+  age: 45,
+  conditions: ['a', 'b'],
+  ashkenazi: null,
+};
+const check = (condition: Condition, answer: AnswerValue | undefined) =>
+  matches(condition, answer, (key) => others[key]);
 
 describe('condition engine', () => {
   test('equals compares JSON values, including lists and null', () => {
@@ -72,14 +78,17 @@ describe('condition engine', () => {
     const female: Condition = { question: 'sex_at_birth', equals: 'female' };
     expect(evaluateCondition({ equals: true }, pending)).toBe('maybe');
     expect(evaluateCondition({ not: { equals: true } }, pending)).toBe('maybe');
-    const ownPending = (question: string | null) => (question === null ? ('pending' as const) : { value: others[question] });
+    const ownPending = (question: string | null) =>
+      question === null ? ('pending' as const) : { value: others[question] };
     expect(evaluateCondition({ all: [{ equals: true }, female] }, ownPending)).toBe('maybe');
     expect(evaluateCondition({ all: [{ equals: true }, { not: female }] }, ownPending)).toBe(false);
     expect(evaluateCondition({ any: [{ equals: true }, female] }, ownPending)).toBe(true);
   });
 
   test('conditions are plain JSON', () => {
-    const condition: Condition = { all: [{ question: 'age', gte: 18 }, { not: { in: ['a', null] } }, { unknown: true }] };
+    const condition: Condition = {
+      all: [{ question: 'age', gte: 18 }, { not: { in: ['a', null] } }, { unknown: true }],
+    };
     expect(JSON.parse(JSON.stringify(condition))).toEqual(condition);
   });
 });

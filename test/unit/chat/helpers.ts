@@ -18,7 +18,11 @@ export const walkBank = (answers: readonly StoredAnswer[], bank: QuestionBank = 
  * Answers the questions in the order the walk asks them, checking that each step is the question asked and a valid
  * answer; the iteration comes from the walk.
  */
-export function answerInOrder(steps: readonly Step[], bank: QuestionBank = BANK_V1, start: StoredAnswer[] = []): StoredAnswer[] {
+export function answerInOrder(
+  steps: readonly Step[],
+  bank: QuestionBank = BANK_V1,
+  start: StoredAnswer[] = [],
+): StoredAnswer[] {
   const answers = [...start];
   for (const [key, answer] of steps) {
     const { current, path } = walkBank(answers, bank);

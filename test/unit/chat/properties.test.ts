@@ -20,7 +20,11 @@ function randomAnswer(g: Gen, question: Question, answerOf: AnswerLookup): Answe
     case 'multiple_choice':
       return g(fc.constantFrom, ...(question.options ?? []).map((option) => option.value));
     case 'multi_select':
-      return g(fc.subarray, (question.options ?? []).map((option) => option.value), { minLength: 1 });
+      return g(
+        fc.subarray,
+        (question.options ?? []).map((option) => option.value),
+        { minLength: 1 },
+      );
     case 'text':
       return g(fc.string, { minLength: 1, maxLength: 20 }).trim() || 'x';
     case 'number': {
@@ -64,7 +68,9 @@ function randomSession(g: Gen, allowEdits: boolean): { answers: StoredAnswer[]; 
       const edited = result.path[index]!;
       const answerOf = answerLookup(result.path.slice(0, index));
       const answer = randomAnswer(g, questionOf(edited.questionKey), answerOf);
-      answers = answers.map((a) => (a.questionKey === edited.questionKey && a.iteration === edited.iteration ? { ...a, answer } : a));
+      answers = answers.map((a) =>
+        a.questionKey === edited.questionKey && a.iteration === edited.iteration ? { ...a, answer } : a,
+      );
       if (g(fc.boolean)) {
         const gone = new Set(walkAll(answers).unreachable.map((ref) => `${ref.questionKey}#${ref.iteration}`));
         answers = answers.filter((a) => !gone.has(`${a.questionKey}#${a.iteration}`));

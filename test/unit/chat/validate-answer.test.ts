@@ -36,7 +36,10 @@ describe('validateAnswer', () => {
       expect(validateAnswer(question, null)).toEqual({ ok: false, message: 'This question needs an answer' });
       expect(validateAnswer(question, undefined)).toEqual({ ok: false, message: 'This question needs an answer' });
       expect(validateAnswer(unknownable(question), null)).toEqual(ok(null));
-      expect(validateAnswer(unknownable(question), undefined)).toEqual({ ok: false, message: 'This question needs an answer' });
+      expect(validateAnswer(unknownable(question), undefined)).toEqual({
+        ok: false,
+        message: 'This question needs an answer',
+      });
     }
   });
 
@@ -74,7 +77,10 @@ describe('validateAnswer', () => {
     expect(validateAnswer(count, '3')).toEqual(rejected);
     const anyNumber: Question = { ...base, key: 'n', questionType: 'number' };
     expect(validateAnswer(anyNumber, 2.5)).toEqual(ok(2.5));
-    expect(validateAnswer({ ...anyNumber, min: 1 }, 0)).toEqual({ ok: false, message: 'Please enter a number of at least 1' });
+    expect(validateAnswer({ ...anyNumber, min: 1 }, 0)).toEqual({
+      ok: false,
+      message: 'Please enter a number of at least 1',
+    });
   });
 
   test("number bounds from other answers (e.g. not after the patient's age)", () => {

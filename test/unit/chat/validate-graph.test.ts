@@ -5,7 +5,15 @@ import { validateQuestionGraph } from '../../../functions/chat/question-bank/val
 
 const q = (key: string, next: string, extra: Partial<Question> & { rules?: NextRule[] } = {}): Question => {
   const { rules = [], ...rest } = extra;
-  return { key, text: key, questionType: 'yes_no', allowUnknown: false, category: 'test', next: { rules, default: next }, ...rest };
+  return {
+    key,
+    text: key,
+    questionType: 'yes_no',
+    allowUnknown: false,
+    category: 'test',
+    next: { rules, default: next },
+    ...rest,
+  };
 };
 
 /** start → items loop (item, more ↺ item) → done → END */
@@ -40,7 +48,7 @@ describe('validateQuestionGraph', () => {
   });
 
   test('a missing start question is reported', () => {
-    expect(messages(loopBank(), 'begin')).toContain("begin: The start question does not exist");
+    expect(messages(loopBank(), 'begin')).toContain('begin: The start question does not exist');
   });
 
   test('an undeclared cycle is reported', () => {

@@ -34,8 +34,12 @@ describe('walk', () => {
     const woman = walkBank(answerInOrder([...DEMOGRAPHICS('female'), ...NO_HISTORY]));
     expect(woman.current).toEqual({ questionKey: 'breast_biopsies', iteration: 0 });
 
-    expect(walkBank(answerInOrder([...DEMOGRAPHICS('male'), ['has_cancer', true]])).current?.questionKey).toBe('cancer_type_male');
-    expect(walkBank(answerInOrder([...DEMOGRAPHICS('female'), ['has_cancer', true]])).current?.questionKey).toBe('cancer_type_female');
+    expect(walkBank(answerInOrder([...DEMOGRAPHICS('male'), ['has_cancer', true]])).current?.questionKey).toBe(
+      'cancer_type_male',
+    );
+    expect(walkBank(answerInOrder([...DEMOGRAPHICS('female'), ['has_cancer', true]])).current?.questionKey).toBe(
+      'cancer_type_female',
+    );
   });
 
   test('asks about atypical hyperplasia only after a biopsy, and the age at first birth only after a birth', () => {
@@ -44,14 +48,22 @@ describe('walk', () => {
     expect(asked([['breast_biopsies', 0]])).toBe('breast_lcis');
     expect(asked([['breast_biopsies', null]])).toBe('breast_lcis');
     expect(asked([['breast_biopsies', 1]])).toBe('atypical_hyperplasia');
-    const bcrat: Step[] = [['breast_biopsies', 0], ['breast_lcis', false], ['age_at_menarche', 13]];
+    const bcrat: Step[] = [
+      ['breast_biopsies', 0],
+      ['breast_lcis', false],
+      ['age_at_menarche', 13],
+    ];
     expect(asked([...bcrat, ['had_live_birth', false]])).toBe('END');
     expect(asked([...bcrat, ['had_live_birth', null]])).toBe('END');
     expect(asked([...bcrat, ['had_live_birth', true]])).toBe('age_first_birth');
   });
 
   test('asks the sex of cousins only, and "through two men" only of 3rd-degree relatives on the father\'s side', () => {
-    const start = answerInOrder([...DEMOGRAPHICS('female'), ['has_cancer', false], ['has_relatives_with_cancer', true]]);
+    const start = answerInOrder([
+      ...DEMOGRAPHICS('female'),
+      ['has_cancer', false],
+      ['has_relatives_with_cancer', true],
+    ]);
     const asked = (steps: Step[]) => walkBank(answerInOrder(steps, undefined, start)).current?.questionKey;
     const next = (relationship: string) => asked([['relative_relationship', relationship]]);
     expect(next('mother')).toBe('relative_cancer_type_female');
@@ -103,11 +115,15 @@ describe('walk', () => {
     expect(changed.path.find((step) => step.questionKey === 'relative_relationship')).toBeDefined();
   });
 
-  test("changing cancer_type from breast to ovarian makes the breast answers unreachable and keeps the rest", () => {
+  test('changing cancer_type from breast to ovarian makes the breast answers unreachable and keeps the rest', () => {
     const answers = answerInOrder(FULL_FEMALE_PATH);
     const changed = walkBank(changeAnswer(answers, 'cancer_type_female', 0, 'ovarian'));
     expect(changed.current).toEqual({ questionKey: 'ovarian_histology', iteration: 0 });
-    expect(refs(changed.unreachable)).toEqual(['breast_triple_negative#0', 'breast_lobular#0', 'breast_multiple_primary#0']);
+    expect(refs(changed.unreachable)).toEqual([
+      'breast_triple_negative#0',
+      'breast_lobular#0',
+      'breast_multiple_primary#0',
+    ]);
 
     // The caller deletes the unreachable answers; once the new question is answered, the later ones count again.
     const kept = changeAnswer(answers, 'cancer_type_female', 0, 'ovarian').filter(
@@ -126,10 +142,15 @@ describe('walk', () => {
     expect(result.current).toEqual({ questionKey: 'another_cancer', iteration: 0 });
     expect(result.unreachable).toEqual([]);
     const ended = walkBank(changeAnswer(answers, 'another_cancer', 0, false));
-    expect(refs(ended.unreachable)).toEqual(['cancer_type_female#1', 'cancer_age#1', 'mmr_deficient#1', 'another_cancer#1']);
+    expect(refs(ended.unreachable)).toEqual([
+      'cancer_type_female#1',
+      'cancer_age#1',
+      'mmr_deficient#1',
+      'another_cancer#1',
+    ]);
   });
 
-  test('a changed sex makes the other sex\'s questions unreachable', () => {
+  test("a changed sex makes the other sex's questions unreachable", () => {
     const answers = answerInOrder(FULL_FEMALE_PATH);
     const changed = walkBank(changeAnswer(answers, 'sex_at_birth', 0, 'male'));
     expect(changed.current).toEqual({ questionKey: 'cancer_type_male', iteration: 0 });
@@ -155,7 +176,15 @@ describe('walk', () => {
   test(`stops a runaway loop after ${MAX_LOOP_ITERATIONS} iterations`, () => {
     let answers = answerInOrder([...DEMOGRAPHICS('male'), ['has_cancer', true]]);
     for (let i = 0; i < MAX_LOOP_ITERATIONS; i++) {
-      answers = answerInOrder([['cancer_type_male', 'melanoma'], ['cancer_age', null], ['another_cancer', true]], undefined, answers);
+      answers = answerInOrder(
+        [
+          ['cancer_type_male', 'melanoma'],
+          ['cancer_age', null],
+          ['another_cancer', true],
+        ],
+        undefined,
+        answers,
+      );
     }
     const result = walkBank(answers);
     expect(result.current).toEqual({ questionKey: 'has_relatives_with_cancer', iteration: 0 });

@@ -36,7 +36,10 @@ const CANCER_SEX: Partial<Record<CancerType, Sex>> = { prostate: 'male', ovarian
 const cancerType = (sex: Sex): fc.Arbitrary<CancerType> =>
   fc
     .oneof(
-      { weight: 4, arbitrary: fc.constantFrom<CancerType>('breast', 'ovarian', 'pancreatic', 'prostate', 'colorectal') },
+      {
+        weight: 4,
+        arbitrary: fc.constantFrom<CancerType>('breast', 'ovarian', 'pancreatic', 'prostate', 'colorectal'),
+      },
       { weight: 2, arbitrary: fc.constantFrom<CancerType>('endometrial', 'gastric') },
       { weight: 1, arbitrary: fc.constantFrom(...CANCER_TYPES) },
     )
@@ -48,9 +51,21 @@ export function cancerArb(sex: Sex, maxAge: number): fc.Arbitrary<CancerInput> {
   return cancerType(sex).chain((type): fc.Arbitrary<CancerInput> => {
     switch (type) {
       case 'breast':
-        return fc.record({ type: fc.constant(type), ageAtDiagnosis, mmrDeficient, tripleNegative: bool, lobular: bool, multiplePrimary: bool });
+        return fc.record({
+          type: fc.constant(type),
+          ageAtDiagnosis,
+          mmrDeficient,
+          tripleNegative: bool,
+          lobular: bool,
+          multiplePrimary: bool,
+        });
       case 'ovarian':
-        return fc.record({ type: fc.constant(type), ageAtDiagnosis, mmrDeficient, histology: nullable(fc.constantFrom(...OVARIAN_HISTOLOGIES)) });
+        return fc.record({
+          type: fc.constant(type),
+          ageAtDiagnosis,
+          mmrDeficient,
+          histology: nullable(fc.constantFrom(...OVARIAN_HISTOLOGIES)),
+        });
       case 'pancreatic':
         return fc.record({ type: fc.constant(type), ageAtDiagnosis, mmrDeficient, exocrine: bool });
       case 'prostate':
@@ -78,7 +93,10 @@ export const relativeArb: fc.Arbitrary<RelativeInput> = fc.constantFrom(...RELAT
       {
         relationship: fc.constant(relationship),
         sex: fc.constant(relativeSex),
-        side: facts.side === 'given_or_both' ? fc.constantFrom('maternal' as const, 'paternal' as const) : fc.constant(undefined),
+        side:
+          facts.side === 'given_or_both'
+            ? fc.constantFrom('maternal' as const, 'paternal' as const)
+            : fc.constant(undefined),
         throughTwoMales: canBeThroughTwoMales(relationship) ? bool : fc.constantFrom(false, null),
         testStatus: nullable(fc.constantFrom(...TEST_STATUSES)),
         cancers: fc.array(cancerArb(relativeSex, MAX_AGE), { maxLength: 2 }),

@@ -15,11 +15,41 @@ describe('outcomeOf (precedence)', () => {
   const CI = 'clinically_indicated' as const;
   const MC = 'may_consider' as const;
   test.each([
-    { judged: [{ category: CI, status: 'met' }, { category: CI, status: 'undetermined' }], outcome: 'meets' },
-    { judged: [{ category: MC, status: 'met' }, { category: CI, status: 'met' }], outcome: 'meets' },
-    { judged: [{ category: CI, status: 'undetermined' }, { category: MC, status: 'met' }], outcome: 'needs_review' },
-    { judged: [{ category: CI, status: 'not_met' }, { category: MC, status: 'met' }], outcome: 'may_consider' },
-    { judged: [{ category: CI, status: 'not_met' }, { category: MC, status: 'undetermined' }], outcome: 'not_met' },
+    {
+      judged: [
+        { category: CI, status: 'met' },
+        { category: CI, status: 'undetermined' },
+      ],
+      outcome: 'meets',
+    },
+    {
+      judged: [
+        { category: MC, status: 'met' },
+        { category: CI, status: 'met' },
+      ],
+      outcome: 'meets',
+    },
+    {
+      judged: [
+        { category: CI, status: 'undetermined' },
+        { category: MC, status: 'met' },
+      ],
+      outcome: 'needs_review',
+    },
+    {
+      judged: [
+        { category: CI, status: 'not_met' },
+        { category: MC, status: 'met' },
+      ],
+      outcome: 'may_consider',
+    },
+    {
+      judged: [
+        { category: CI, status: 'not_met' },
+        { category: MC, status: 'undetermined' },
+      ],
+      outcome: 'not_met',
+    },
     { judged: [], outcome: 'not_met' },
   ] as const)('$outcome', ({ judged, outcome }) => {
     expect(outcomeOf(judged)).toBe(outcome);
@@ -30,8 +60,13 @@ describe('evaluateEligibility', () => {
   test('explains which cancer meets the criterion and points at it', () => {
     const result = evaluateEligibility(
       profile({
-        personalCancers: [{ type: 'breast', ageAtDiagnosis: 42, tripleNegative: false, lobular: false, multiplePrimary: false }],
-        relatives: [relative('father', [{ type: 'melanoma', ageAtDiagnosis: 60 }]), relative('sister', [{ type: 'ovarian', ageAtDiagnosis: 39, histology: 'epithelial' }])],
+        personalCancers: [
+          { type: 'breast', ageAtDiagnosis: 42, tripleNegative: false, lobular: false, multiplePrimary: false },
+        ],
+        relatives: [
+          relative('father', [{ type: 'melanoma', ageAtDiagnosis: 60 }]),
+          relative('sister', [{ type: 'ovarian', ageAtDiagnosis: 39, histology: 'epithelial' }]),
+        ],
       }),
     );
     expect(result.outcome).toBe('meets');
@@ -50,7 +85,9 @@ describe('evaluateEligibility', () => {
   });
 
   test('lists only met and undetermined criteria, in ruleset order', () => {
-    const result = evaluateEligibility(profile({ knownFamilialVariant: { present: null }, brcaCarrierProbability: 0.03 }));
+    const result = evaluateEligibility(
+      profile({ knownFamilialVariant: { present: null }, brcaCarrierProbability: 0.03 }),
+    );
     expect(result.criteria.map((c) => [c.id, c.status])).toEqual([
       ['BOPP-CRIT-1.familial-variant', 'undetermined'],
       ['BOPP-CRIT-3.model-2.5-5pct', 'met'],
@@ -66,7 +103,15 @@ describe('evaluateEligibility', () => {
       profile({
         sex: 'male',
         age: 70,
-        personalCancers: [{ type: 'prostate', ageAtDiagnosis: null, metastatic: null, riskGroup: 'low', intraductalOrCribriform: false }],
+        personalCancers: [
+          {
+            type: 'prostate',
+            ageAtDiagnosis: null,
+            metastatic: null,
+            riskGroup: 'low',
+            intraductalOrCribriform: false,
+          },
+        ],
       }),
     );
     expect(result.outcome).toBe('needs_review');
@@ -79,17 +124,31 @@ describe('evaluateEligibility', () => {
       profile({
         sex: 'male',
         age: 65,
-        personalCancers: [{ type: 'prostate', ageAtDiagnosis: 60, metastatic: false, riskGroup: 'intermediate', intraductalOrCribriform: null }],
+        personalCancers: [
+          {
+            type: 'prostate',
+            ageAtDiagnosis: 60,
+            metastatic: false,
+            riskGroup: 'intermediate',
+            intraductalOrCribriform: null,
+          },
+        ],
       }),
     );
     expect(result.outcome).toBe('not_met');
-    expect(result.criteria.map((c) => [c.id, c.status])).toEqual([['BOPP-CRIT-6.intermediate-cribriform', 'undetermined']]);
+    expect(result.criteria.map((c) => [c.id, c.status])).toEqual([
+      ['BOPP-CRIT-6.intermediate-cribriform', 'undetermined'],
+    ]);
     expect(result.unknowns).toEqual(['personalCancers[0].intraductalOrCribriform']);
   });
 
   test('nothing is unknown once the outcome is meets', () => {
     const result = evaluateEligibility(
-      profile({ ashkenaziJewish: null, personalCancers: [{ type: 'breast', ageAtDiagnosis: 44 }], knownFamilialVariant: { present: null } }),
+      profile({
+        ashkenaziJewish: null,
+        personalCancers: [{ type: 'breast', ageAtDiagnosis: 44 }],
+        knownFamilialVariant: { present: null },
+      }),
     );
     expect(result.outcome).toBe('meets');
     expect(result.criteria.some((c) => c.status === 'undetermined')).toBe(true);
@@ -99,7 +158,11 @@ describe('evaluateEligibility', () => {
   test("a relative's unreported tumour features are not unknowns", () => {
     const result = evaluateEligibility(
       profile({
-        relatives: [relative('mother', [{ type: 'breast', ageAtDiagnosis: 60, tripleNegative: null, multiplePrimary: null, lobular: null }])],
+        relatives: [
+          relative('mother', [
+            { type: 'breast', ageAtDiagnosis: 60, tripleNegative: null, multiplePrimary: null, lobular: null },
+          ]),
+        ],
       }),
     );
     expect(result.outcome).toBe('not_met');
@@ -107,7 +170,9 @@ describe('evaluateEligibility', () => {
   });
 
   test("the patient's current age bounds an unknown age at diagnosis", () => {
-    const young = evaluateEligibility(profile({ age: 44, personalCancers: [{ type: 'colorectal', ageAtDiagnosis: null }] }));
+    const young = evaluateEligibility(
+      profile({ age: 44, personalCancers: [{ type: 'colorectal', ageAtDiagnosis: null }] }),
+    );
     expect(young.outcome).toBe('meets');
     expect(young.criteria.find((c) => c.id === 'CEG-LS.personal-under-50')?.status).toBe('met');
   });
@@ -122,7 +187,16 @@ describe('evaluateEligibility', () => {
           category: 'clinically_indicated',
           title: 'Ashkenazi Jewish ancestry',
           evaluate: (p) =>
-            judge([{ finding: known(p.ashkenaziJewish, 'ashkenaziJewish', (a) => a), evidence: ['ashkenaziJewish'], text: 'Ashkenazi' }], 'Not Ashkenazi'),
+            judge(
+              [
+                {
+                  finding: known(p.ashkenaziJewish, 'ashkenaziJewish', (a) => a),
+                  evidence: ['ashkenaziJewish'],
+                  text: 'Ashkenazi',
+                },
+              ],
+              'Not Ashkenazi',
+            ),
         }),
         criterion({
           id: 'TEST.always',
@@ -135,7 +209,10 @@ describe('evaluateEligibility', () => {
     const unknown = evaluateEligibility(profile({ ashkenaziJewish: null }), tiny);
     expect(unknown).toMatchObject({ ruleset: 'TEST-1', outcome: 'needs_review', unknowns: ['ashkenaziJewish'] });
     expect(evaluateEligibility(profile({ ashkenaziJewish: false }), tiny).outcome).toBe('may_consider');
-    expect(evaluateEligibility(profile({ ashkenaziJewish: true }), tiny)).toMatchObject({ outcome: 'meets', nccnEligible: true });
+    expect(evaluateEligibility(profile({ ashkenaziJewish: true }), tiny)).toMatchObject({
+      outcome: 'meets',
+      nccnEligible: true,
+    });
   });
 });
 

@@ -44,20 +44,33 @@ describe('nextSteps', () => {
   });
 
   test('may_consider: counselling and the panel of the section', () => {
-    const result = evaluateEligibility(profile({ age: 63, personalCancers: [{ type: 'breast', ageAtDiagnosis: 58, tripleNegative: false, lobular: false, multiplePrimary: false }] }));
+    const result = evaluateEligibility(
+      profile({
+        age: 63,
+        personalCancers: [
+          { type: 'breast', ageAtDiagnosis: 58, tripleNegative: false, lobular: false, multiplePrimary: false },
+        ],
+      }),
+    );
     expect(result.outcome).toBe('may_consider');
     expect(kinds(nextSteps(result))).toEqual(['genetic_counselling', 'multigene_panel']);
   });
 
   test('chemoprevention from a BCRAT 5-year risk ≥ 1.67%', () => {
     const result = evaluateEligibility(profile());
-    expect(kinds(nextSteps(result, { bcrat: { model: 'BCRAT', fiveYearRiskPct: 1.67 } }))).toEqual(['chemoprevention_discussion']);
+    expect(kinds(nextSteps(result, { bcrat: { model: 'BCRAT', fiveYearRiskPct: 1.67 } }))).toEqual([
+      'chemoprevention_discussion',
+    ]);
     expect(nextSteps(result, { bcrat: { model: 'BCRAT', fiveYearRiskPct: 1.66 } })).toEqual([]);
   });
 
   test('supplemental MRI only from a Tyrer-Cuzick lifetime risk ≥ 20%, never from BCRAT', () => {
-    const result = evaluateEligibility(profile({ relatives: [relative('mother', [{ type: 'breast', ageAtDiagnosis: 62 }])] }));
-    expect(kinds(nextSteps(result, { tyrerCuzick: { model: 'Tyrer-Cuzick', lifetimeRiskPct: 20 } }))).toEqual(['supplemental_mri']);
+    const result = evaluateEligibility(
+      profile({ relatives: [relative('mother', [{ type: 'breast', ageAtDiagnosis: 62 }])] }),
+    );
+    expect(kinds(nextSteps(result, { tyrerCuzick: { model: 'Tyrer-Cuzick', lifetimeRiskPct: 20 } }))).toEqual([
+      'supplemental_mri',
+    ]);
     expect(nextSteps(result, { tyrerCuzick: { model: 'Tyrer-Cuzick', lifetimeRiskPct: 19.9 } })).toEqual([]);
     // A BCRAT lifetime risk of 35% gives no MRI note.
     const bcratOnly = { bcrat: { model: 'BCRAT' as const, fiveYearRiskPct: 1.2, lifetimeRiskPct: 35 } };

@@ -32,6 +32,10 @@ export function patientWith(...cancers: CancerInput[]): RiskProfile {
   return profile({ personalCancers: cancers, sex: male ? 'male' : 'female', age: 70 });
 }
 
-export function relative(relationship: RelativeInput['relationship'], cancers: CancerInput[], extra: Partial<RelativeInput> = {}): RelativeInput {
+export function relative(
+  relationship: RelativeInput['relationship'],
+  cancers: CancerInput[],
+  extra: Partial<RelativeInput> = {},
+): RelativeInput {
   return { relationship, cancers, ...extra };
 }

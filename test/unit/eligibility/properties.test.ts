@@ -5,7 +5,11 @@ import { EligibilityResultSchema } from '../../../functions/eligibility/eligibil
 import { evaluateEligibility, type EligibilityResult } from '../../../functions/eligibility/engine.ts';
 import { possibleValues, withValueAt } from '../../../functions/eligibility/profile-paths.ts';
 import { sexOf } from '../../../functions/eligibility/relationships.ts';
-import { parseRiskProfile, validateRiskProfile, type RiskProfile } from '../../../functions/eligibility/risk-profile.schema.ts';
+import {
+  parseRiskProfile,
+  validateRiskProfile,
+  type RiskProfile,
+} from '../../../functions/eligibility/risk-profile.schema.ts';
 import { currentRuleset } from '../../../functions/eligibility/rulesets/index.ts';
 import { cancerArb, profileArb, profileWithRelativeArb, unknownInputPaths } from './arbitraries.ts';
 
@@ -19,9 +23,13 @@ function statuses(profile: RiskProfile): Map<string, string> {
 const resolvedUnknownArb = profileArb
   .filter((p) => unknownInputPaths(p).length > 0)
   .chain((p) =>
-    fc.constantFrom(...unknownInputPaths(p)).chain((path) =>
-      fc.constantFrom(...possibleValues(p, path)).map((value) => ({ before: p, path, after: parseRiskProfile(withValueAt(p, path, value)) })),
-    ),
+    fc
+      .constantFrom(...unknownInputPaths(p))
+      .chain((path) =>
+        fc
+          .constantFrom(...possibleValues(p, path))
+          .map((value) => ({ before: p, path, after: parseRiskProfile(withValueAt(p, path, value)) })),
+      ),
   );
 
 describe('eligibility properties', () => {
@@ -64,14 +72,20 @@ describe('eligibility properties', () => {
     fc.assert(
       fc.property(arb, ({ p, order }) => {
         const newIndexOf = new Map(order.map((oldIndex, newIndex) => [oldIndex, newIndex]));
-        const remap = (path: string) => path.replace(/^relatives\[(\d+)\]/, (_, i: string) => `relatives[${newIndexOf.get(Number(i))}]`);
+        const remap = (path: string) =>
+          path.replace(/^relatives\[(\d+)\]/, (_, i: string) => `relatives[${newIndexOf.get(Number(i))}]`);
         const original = evaluateEligibility(p);
         const shuffled = evaluateEligibility({ ...p, relatives: order.map((i) => p.relatives[i]!) });
 
         expect(shuffled.outcome).toBe(original.outcome);
         expect(new Set(shuffled.unknowns)).toEqual(new Set(original.unknowns.map(remap)));
         const byId = (result: EligibilityResult) =>
-          new Map(result.criteria.map((c) => [c.id, { status: c.status, evidence: new Set(c.evidence), unknowns: new Set(c.unknowns) }]));
+          new Map(
+            result.criteria.map((c) => [
+              c.id,
+              { status: c.status, evidence: new Set(c.evidence), unknowns: new Set(c.unknowns) },
+            ]),
+          );
         const expected = new Map(
           original.criteria.map((c) => [
             c.id,
@@ -89,7 +103,8 @@ describe('eligibility properties', () => {
       fc.property(profileArb, (p) => {
         const result = evaluateEligibility(p);
         expect(v.is(EligibilityResultSchema, result)).toBe(true);
-        const has = (category: string, status: string) => result.criteria.some((c) => c.category === category && c.status === status);
+        const has = (category: string, status: string) =>
+          result.criteria.some((c) => c.category === category && c.status === status);
         const expectedOutcome = has('clinically_indicated', 'met')
           ? 'meets'
           : has('clinically_indicated', 'undetermined')
@@ -135,13 +150,19 @@ describe('eligibility properties', () => {
       (p) => {
         const relatives = p.relatives as Record<string, unknown>[];
         if (relatives.length === 0) return null;
-        return { input: { ...p, relatives: [...relatives.slice(0, -1), { ...relatives.at(-1), relationship: 'cousin' }] }, path: `relatives[${relatives.length - 1}].relationship` };
+        return {
+          input: { ...p, relatives: [...relatives.slice(0, -1), { ...relatives.at(-1), relationship: 'cousin' }] },
+          path: `relatives[${relatives.length - 1}].relationship`,
+        };
       },
       (p) => {
         const cancers = p.personalCancers as Record<string, unknown>[];
         if (cancers.length === 0) return null;
         return {
-          input: { ...p, personalCancers: [{ ...cancers[0], ageAtDiagnosis: (p.age as number) + 1 }, ...cancers.slice(1)] },
+          input: {
+            ...p,
+            personalCancers: [{ ...cancers[0], ageAtDiagnosis: (p.age as number) + 1 }, ...cancers.slice(1)],
+          },
           path: 'personalCancers[0].ageAtDiagnosis',
         };
       },

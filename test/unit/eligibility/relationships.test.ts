@@ -9,7 +9,10 @@ import {
   type Relationship,
 } from '../../../functions/eligibility/relationships.ts';
 
-const link = (relationship: Relationship, extra: { side?: 'maternal' | 'paternal'; throughTwoMales?: boolean | null; sex?: 'female' | 'male' } = {}) => ({
+const link = (
+  relationship: Relationship,
+  extra: { side?: 'maternal' | 'paternal'; throughTwoMales?: boolean | null; sex?: 'female' | 'male' } = {},
+) => ({
   relationship,
   sex: extra.sex,
   side: extra.side,

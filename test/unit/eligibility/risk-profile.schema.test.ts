@@ -16,7 +16,11 @@ describe('RiskProfile schema', () => {
   });
 
   test('omitted unknowable fields parse as null (unknown)', () => {
-    const validation = validateRiskProfile({ ...base, personalCancers: [{ type: 'breast' }], relatives: [{ relationship: 'mother', cancers: [] }] });
+    const validation = validateRiskProfile({
+      ...base,
+      personalCancers: [{ type: 'breast' }],
+      relatives: [{ relationship: 'mother', cancers: [] }],
+    });
     expect(validation.ok).toBe(true);
     if (!validation.ok) return;
     expect(validation.profile).toMatchObject({
@@ -27,7 +31,16 @@ describe('RiskProfile schema', () => {
       brcaCarrierProbability: null,
       breastHistory: { biopsies: null, atypicalHyperplasia: null, lcis: null },
       reproductive: { ageAtMenarche: null, ageAtFirstLiveBirth: null, nulliparous: null },
-      personalCancers: [{ type: 'breast', ageAtDiagnosis: null, tripleNegative: null, lobular: null, multiplePrimary: null, mmrDeficient: null }],
+      personalCancers: [
+        {
+          type: 'breast',
+          ageAtDiagnosis: null,
+          tripleNegative: null,
+          lobular: null,
+          multiplePrimary: null,
+          mmrDeficient: null,
+        },
+      ],
       relatives: [{ relationship: 'mother', throughTwoMales: null, testStatus: null, cancers: [] }],
     });
   });
@@ -55,10 +68,22 @@ describe('RiskProfile schema', () => {
     [{ ...base, relatives: [{ relationship: 'maternal_first_cousin', cancers: [] }] }, 'relatives[0].sex'],
     [{ ...base, relatives: [{ relationship: 'mother', side: 'paternal', cancers: [] }] }, 'relatives[0].side'],
     [{ ...base, relatives: [{ relationship: 'sister', side: 'maternal', cancers: [] }] }, 'relatives[0].side'],
-    [{ ...base, relatives: [{ relationship: 'paternal_grandfather', throughTwoMales: true, cancers: [] }] }, 'relatives[0].throughTwoMales'],
-    [{ ...base, relatives: [{ relationship: 'maternal_great_uncle', throughTwoMales: true, cancers: [] }] }, 'relatives[0].throughTwoMales'],
-    [{ ...base, relatives: [{ relationship: 'mother', cancers: [{ type: 'prostate' }] }] }, 'relatives[0].cancers[0].type'],
-    [{ ...base, relatives: [{ relationship: 'father', testStatus: 'pending', cancers: [] }] }, 'relatives[0].testStatus'],
+    [
+      { ...base, relatives: [{ relationship: 'paternal_grandfather', throughTwoMales: true, cancers: [] }] },
+      'relatives[0].throughTwoMales',
+    ],
+    [
+      { ...base, relatives: [{ relationship: 'maternal_great_uncle', throughTwoMales: true, cancers: [] }] },
+      'relatives[0].throughTwoMales',
+    ],
+    [
+      { ...base, relatives: [{ relationship: 'mother', cancers: [{ type: 'prostate' }] }] },
+      'relatives[0].cancers[0].type',
+    ],
+    [
+      { ...base, relatives: [{ relationship: 'father', testStatus: 'pending', cancers: [] }] },
+      'relatives[0].testStatus',
+    ],
     [{ ...base, breastHistory: { biopsies: 0, atypicalHyperplasia: true } }, 'breastHistory.atypicalHyperplasia'],
     [{ ...base, reproductive: { nulliparous: true, ageAtFirstLiveBirth: 25 } }, 'reproductive.ageAtFirstLiveBirth'],
   ])('rejects %j at %s', (input, path) => {
@@ -66,9 +91,11 @@ describe('RiskProfile schema', () => {
   });
 
   test('unknown keys are named in the message', () => {
-    expect(errorsOf({ ...base, personalCancers: [{ type: 'colorectal', tripleNegative: true }] })['personalCancers[0].tripleNegative']).toBe(
-      'Unknown or misplaced field "tripleNegative"',
-    );
+    expect(
+      errorsOf({ ...base, personalCancers: [{ type: 'colorectal', tripleNegative: true }] })[
+        'personalCancers[0].tripleNegative'
+      ],
+    ).toBe('Unknown or misplaced field "tripleNegative"');
   });
 
   test('accepts what the relationships allow', () => {
@@ -76,8 +103,19 @@ describe('RiskProfile schema', () => {
       ...base,
       relatives: [
         { relationship: 'niece', side: 'paternal', cancers: [] },
-        { relationship: 'paternal_first_cousin', sex: 'male', throughTwoMales: true, cancers: [{ type: 'prostate', riskGroup: 'high' }] },
-        { relationship: 'mother', side: 'maternal', throughTwoMales: false, testStatus: 'negative', cancers: [{ type: 'ovarian', histology: null }] },
+        {
+          relationship: 'paternal_first_cousin',
+          sex: 'male',
+          throughTwoMales: true,
+          cancers: [{ type: 'prostate', riskGroup: 'high' }],
+        },
+        {
+          relationship: 'mother',
+          side: 'maternal',
+          throughTwoMales: false,
+          testStatus: 'negative',
+          cancers: [{ type: 'ovarian', histology: null }],
+        },
         { relationship: 'father', sex: 'female', cancers: [{ type: 'ovarian' }] },
       ],
     });

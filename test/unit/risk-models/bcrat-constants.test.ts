@@ -7,7 +7,7 @@ import runtimeCopy from '../../../functions/risk-models/data/bcrat-constants.jso
 
 // The constants are not validated at each cold start: the data file is bundled, so these checks of the file the
 // bundle carries are what stands between a damaged file and wrong risks.
-test('the bundled BCRAT constants have the shape the model relies on and are the design\'s values', () => {
+test("the bundled BCRAT constants have the shape the model relies on and are the design's values", () => {
   const checked: BcratConstants = v.parse(ConstantsSchema, bcratConstants);
   expect(checked.incidence).toEqual(bcratConstants.incidence);
   expect(runtimeCopy).toEqual(designCopy);

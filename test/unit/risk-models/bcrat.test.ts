@@ -62,7 +62,11 @@ describe('BCRAT validity', () => {
 
   test('the age limits themselves are valid; unknown context fields do not block', () => {
     expect(calculateBcrat(input({ age: 35 })).applicable).toBe(true);
-    expect(calculateBcrat(input({ age: 85, breastCancerHistory: null, knownBrcaVariant: null, chestRadiationBefore30: false })).applicable).toBe(true);
+    expect(
+      calculateBcrat(
+        input({ age: 85, breastCancerHistory: null, knownBrcaVariant: null, chestRadiationBefore30: false }),
+      ).applicable,
+    ).toBe(true);
   });
 
   test('schema errors carry paths', () => {
@@ -79,16 +83,27 @@ describe('BCRAT validity', () => {
 
 describe('BCRAT computation', () => {
   test('race recoding (BCRAT.md step 2)', () => {
-    const recode = (race: BcratInput['race'], overrides: Partial<BcratInput>) => bcratCategories(input({ race, ...overrides }), race ?? 'other');
+    const recode = (race: BcratInput['race'], overrides: Partial<BcratInput>) =>
+      bcratCategories(input({ race, ...overrides }), race ?? 'other');
     const heavy = { ageAtMenarche: 10, biopsies: 3, ageAtFirstLiveBirth: 31, affectedFirstDegreeRelatives: 2 };
     expect(recode('white', heavy)).toEqual({ menarche: 2, biopsies: 2, firstLiveBirth: 3, relatives: 2 });
     expect(recode('hispanic_foreign', heavy)).toEqual({ menarche: 2, biopsies: 1, firstLiveBirth: 2, relatives: 1 });
     expect(recode('hispanic_us', heavy)).toEqual({ menarche: 0, biopsies: 1, firstLiveBirth: 2, relatives: 1 });
-    expect(recode('hispanic_us', { ageAtFirstLiveBirth: null, nulliparous: true })).toMatchObject({ firstLiveBirth: 2 });
+    expect(recode('hispanic_us', { ageAtFirstLiveBirth: null, nulliparous: true })).toMatchObject({
+      firstLiveBirth: 2,
+    });
     expect(recode('hispanic_us', { ageAtFirstLiveBirth: 27 })).toMatchObject({ firstLiveBirth: 1 });
     expect(recode('black', heavy)).toEqual({ menarche: 1, biopsies: 2, firstLiveBirth: 0, relatives: 2 });
     expect(recode('japanese', heavy)).toEqual({ menarche: 2, biopsies: 2, firstLiveBirth: 3, relatives: 1 });
-    expect(recode('white', { ageAtMenarche: null, biopsies: null, ageAtFirstLiveBirth: null, nulliparous: null, affectedFirstDegreeRelatives: null })).toEqual({
+    expect(
+      recode('white', {
+        ageAtMenarche: null,
+        biopsies: null,
+        ageAtFirstLiveBirth: null,
+        nulliparous: null,
+        affectedFirstDegreeRelatives: null,
+      }),
+    ).toEqual({
       menarche: 0,
       biopsies: 0,
       firstLiveBirth: 0,
@@ -164,17 +179,27 @@ describe('bcratFromProfile', () => {
   });
 
   test('hyperplasia is ignored without a known biopsy count', () => {
-    const derived = bcratFromProfile(parseRiskProfile({ ...base, breastHistory: { biopsies: null, atypicalHyperplasia: true } }));
+    const derived = bcratFromProfile(
+      parseRiskProfile({ ...base, breastHistory: { biopsies: null, atypicalHyperplasia: true } }),
+    );
     expect(derived.applicable && derived.input.atypicalHyperplasia).toBe(null);
   });
 
   test.each<[string, Record<string, unknown>, BcratNotApplicableCode]>([
     ['a man', { sex: 'male', relatives: [], reproductive: {} }, 'not_female'],
     ['too young', { age: 30 }, 'age_out_of_range'],
-    ['personal breast cancer (DCIS included)', { personalCancers: [{ type: 'breast', ageAtDiagnosis: 38 }] }, 'breast_cancer_history'],
+    [
+      'personal breast cancer (DCIS included)',
+      { personalCancers: [{ type: 'breast', ageAtDiagnosis: 38 }] },
+      'breast_cancer_history',
+    ],
     ['LCIS', { breastHistory: { biopsies: 1, lcis: true } }, 'breast_cancer_history'],
     ['a positive germline test', { priorGeneticTesting: 'positive' }, 'known_brca_variant'],
-    ['first birth after current age', { reproductive: { ageAtMenarche: 12, ageAtFirstLiveBirth: 41, nulliparous: false } }, 'first_birth_after_current_age'],
+    [
+      'first birth after current age',
+      { reproductive: { ageAtMenarche: 12, ageAtFirstLiveBirth: 41, nulliparous: false } },
+      'first_birth_after_current_age',
+    ],
   ])('not applicable to %s', (_, overrides, code) => {
     const derived = bcratFromProfile(parseRiskProfile({ ...base, ...overrides }));
     expect(derived.applicable).toBe(false);

@@ -54,16 +54,32 @@ describe('IBIS records (pure)', () => {
   });
 
   test('parseIbisOutput reads the four figures, ignoring other lines', () => {
-    expect(parseIbisOutput('IBIS v8 batch\nTEN_YEAR_RISK=3.2\n lifetime_risk = 21.5 \nBRCA1_PROBABILITY=0.012\r\nBRCA2_PROBABILITY=0.02\n')).toEqual({
+    expect(
+      parseIbisOutput(
+        'IBIS v8 batch\nTEN_YEAR_RISK=3.2\n lifetime_risk = 21.5 \nBRCA1_PROBABILITY=0.012\r\nBRCA2_PROBABILITY=0.02\n',
+      ),
+    ).toEqual({
       ok: true,
-      result: { model: 'Tyrer-Cuzick', tenYearRiskPct: 3.2, lifetimeRiskPct: 21.5, brca1CarrierProbability: 0.012, brca2CarrierProbability: 0.02 },
+      result: {
+        model: 'Tyrer-Cuzick',
+        tenYearRiskPct: 3.2,
+        lifetimeRiskPct: 21.5,
+        brca1CarrierProbability: 0.012,
+        brca2CarrierProbability: 0.02,
+      },
     });
   });
 
   test.each([
     ['TEN_YEAR_RISK=3\nLIFETIME_RISK=20\nBRCA1_PROBABILITY=0.1', 'lacks BRCA2_PROBABILITY'],
-    ['TEN_YEAR_RISK=abc\nLIFETIME_RISK=20\nBRCA1_PROBABILITY=0.1\nBRCA2_PROBABILITY=0.1', 'TEN_YEAR_RISK is not a number'],
-    ['TEN_YEAR_RISK=3\nLIFETIME_RISK=20\nBRCA1_PROBABILITY=12\nBRCA2_PROBABILITY=0.1', 'BRCA1_PROBABILITY is not a number between 0 and 1'],
+    [
+      'TEN_YEAR_RISK=abc\nLIFETIME_RISK=20\nBRCA1_PROBABILITY=0.1\nBRCA2_PROBABILITY=0.1',
+      'TEN_YEAR_RISK is not a number',
+    ],
+    [
+      'TEN_YEAR_RISK=3\nLIFETIME_RISK=20\nBRCA1_PROBABILITY=12\nBRCA2_PROBABILITY=0.1',
+      'BRCA1_PROBABILITY is not a number between 0 and 1',
+    ],
     ['', 'lacks TEN_YEAR_RISK, LIFETIME_RISK, BRCA1_PROBABILITY, BRCA2_PROBABILITY'],
   ])('parseIbisOutput rejects %j', (output, error) => {
     const parsed = parseIbisOutput(output);
@@ -119,16 +135,28 @@ console.log('BRCA2_PROBABILITY=0.022');`,
     const outcome = await new TyrerCuzickModel({ enginePath: engine }).assess(woman);
     expect(outcome).toEqual({
       available: true,
-      result: { model: 'Tyrer-Cuzick', tenYearRiskPct: 4.2, lifetimeRiskPct: 22, brca1CarrierProbability: 0.011, brca2CarrierProbability: 0.022 },
+      result: {
+        model: 'Tyrer-Cuzick',
+        tenYearRiskPct: 4.2,
+        lifetimeRiskPct: 22,
+        brca1CarrierProbability: 0.011,
+        brca2CarrierProbability: 0.022,
+      },
     });
   });
 
   test('IBIS_ENGINE_PATH configures the engine', async () => {
-    const engine = await script('ibis-env.mjs', `console.log('TEN_YEAR_RISK=1\\nLIFETIME_RISK=2\\nBRCA1_PROBABILITY=0\\nBRCA2_PROBABILITY=0')`);
+    const engine = await script(
+      'ibis-env.mjs',
+      `console.log('TEN_YEAR_RISK=1\\nLIFETIME_RISK=2\\nBRCA1_PROBABILITY=0\\nBRCA2_PROBABILITY=0')`,
+    );
     const saved = process.env.IBIS_ENGINE_PATH;
     process.env.IBIS_ENGINE_PATH = engine;
     try {
-      expect(await new TyrerCuzickModel().assess(woman)).toMatchObject({ available: true, result: { lifetimeRiskPct: 2 } });
+      expect(await new TyrerCuzickModel().assess(woman)).toMatchObject({
+        available: true,
+        result: { lifetimeRiskPct: 2 },
+      });
     } finally {
       if (saved === undefined) delete process.env.IBIS_ENGINE_PATH;
       else process.env.IBIS_ENGINE_PATH = saved;
@@ -164,7 +192,8 @@ console.log('TEN_YEAR_RISK=1\\nLIFETIME_RISK=2\\nBRCA1_PROBABILITY=0\\nBRCA2_PRO
     const garbled = await script('ibis-garbled.mjs', "console.log('risk: high');");
     const outcome = await new TyrerCuzickModel({ enginePath: garbled }).assess(woman);
     expect(outcome.available).toBe(false);
-    if (!outcome.available) expect(outcome.reason).toMatch(/^The Tyrer-Cuzick engine gave unreadable output: Engine output lacks/);
+    if (!outcome.available)
+      expect(outcome.reason).toMatch(/^The Tyrer-Cuzick engine gave unreadable output: Engine output lacks/);
 
     const missing = await new TyrerCuzickModel({ enginePath: join(dir, 'no-such-engine') }).assess(woman);
     expect(missing.available).toBe(false);
@@ -175,7 +204,13 @@ console.log('TEN_YEAR_RISK=1\\nLIFETIME_RISK=2\\nBRCA1_PROBABILITY=0\\nBRCA2_PRO
     const model = new TyrerCuzickModel({ enginePath: engine });
     const man = parseRiskProfile({ version: 1, sex: 'male', age: 50, personalCancers: [], relatives: [] });
     expect(await model.assess(man)).toEqual({ available: false, reason: 'Tyrer-Cuzick (IBIS) applies to women only' });
-    const affected = parseRiskProfile({ version: 1, sex: 'female', age: 50, personalCancers: [{ type: 'breast' }], relatives: [] });
+    const affected = parseRiskProfile({
+      version: 1,
+      sex: 'female',
+      age: 50,
+      personalCancers: [{ type: 'breast' }],
+      relatives: [],
+    });
     expect((await model.assess(affected)).available).toBe(false);
   });
 });

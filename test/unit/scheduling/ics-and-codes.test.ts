@@ -1,8 +1,18 @@
 import { describe, expect, test } from 'vitest';
 import { appointmentEmail, whenText } from '../../../functions/scheduling/appointment-emails.ts';
-import { CONFIRMATION_ALPHABET, CONFIRMATION_CODE, newConfirmationCode } from '../../../functions/scheduling/confirmation-code.ts';
+import {
+  CONFIRMATION_ALPHABET,
+  CONFIRMATION_CODE,
+  newConfirmationCode,
+} from '../../../functions/scheduling/confirmation-code.ts';
 import { buildIcs, escapeText, foldLine } from '../../../functions/scheduling/ics.ts';
-import { MAX_RANGE_DAYS, rangeProblem, requestedRange, resolveRange, isRangeBound } from '../../../functions/scheduling/range.ts';
+import {
+  MAX_RANGE_DAYS,
+  rangeProblem,
+  requestedRange,
+  resolveRange,
+  isRangeBound,
+} from '../../../functions/scheduling/range.ts';
 
 const unfold = (ics: string) => ics.replace(/\r\n /g, '');
 
@@ -26,7 +36,13 @@ describe('iCalendar', () => {
     expect(ics.endsWith('\r\n')).toBe(true);
     expect(ics.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
     const lines = unfold(ics).split('\r\n');
-    expect(lines.slice(0, 5)).toEqual(['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Genascope//Scheduling//EN', 'CALSCALE:GREGORIAN', 'METHOD:REQUEST']);
+    expect(lines.slice(0, 5)).toEqual([
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      'PRODID:-//Genascope//Scheduling//EN',
+      'CALSCALE:GREGORIAN',
+      'METHOD:REQUEST',
+    ]);
     expect(lines).toContain('UID:a1b2@genascope.dev');
     expect(lines).toContain('SEQUENCE:2');
     expect(lines).toContain('DTSTAMP:20250301T080910Z');
@@ -35,7 +51,9 @@ describe('iCalendar', () => {
     expect(lines).toContain('SUMMARY:Appointment with Smith\\, Jones\\; & Co\\\\Clinic\\nline two');
     expect(lines).toContain('STATUS:CONFIRMED');
     expect(lines).toContain('ORGANIZER;CN="Smith The Clinic":mailto:appointments@genascope.dev');
-    expect(lines.find((l) => l.startsWith('ATTENDEE'))).toBe('ATTENDEE;CN="Zoë";ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED;RSVP=FALSE:mailto:zoe@example.com');
+    expect(lines.find((l) => l.startsWith('ATTENDEE'))).toBe(
+      'ATTENDEE;CN="Zoë";ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED;RSVP=FALSE:mailto:zoe@example.com',
+    );
     expect(lines.at(-2)).toBe('END:VCALENDAR');
   });
 
@@ -60,9 +78,21 @@ describe('iCalendar', () => {
 
   test('control characters cannot start a new property', () => {
     expect(escapeText('a\r\nEND:VEVENT\u0007')).toBe('a\\nEND:VEVENT');
-    const ics = buildIcs({ ...event, summary: 'x\r\nATTENDEE:mailto:evil@example.com', attendee: { name: 'A"\r\nB', email: 'zoe@example.com\r\nX:y' } });
-    expect(unfold(ics).split('\r\n').filter((l) => l.startsWith('ATTENDEE'))).toHaveLength(1);
-    expect(unfold(ics).split('\r\n').some((l) => l.startsWith('X:'))).toBe(false);
+    const ics = buildIcs({
+      ...event,
+      summary: 'x\r\nATTENDEE:mailto:evil@example.com',
+      attendee: { name: 'A"\r\nB', email: 'zoe@example.com\r\nX:y' },
+    });
+    expect(
+      unfold(ics)
+        .split('\r\n')
+        .filter((l) => l.startsWith('ATTENDEE')),
+    ).toHaveLength(1);
+    expect(
+      unfold(ics)
+        .split('\r\n')
+        .some((l) => l.startsWith('X:')),
+    ).toBe(false);
   });
 });
 
@@ -97,7 +127,9 @@ describe('appointment e-mails', () => {
     expect(ics).toContain('DTSTART:20250310T130000Z');
     const cancelled = appointmentEmail({ ...input, kind: 'appointment_cancelled', calendarSequence: 1 });
     expect(cancelled.subject).toMatch(/cancelled/);
-    expect(Buffer.from(cancelled.attachments?.[0]?.content ?? '', 'base64').toString('utf8')).toContain('METHOD:CANCEL');
+    expect(Buffer.from(cancelled.attachments?.[0]?.content ?? '', 'base64').toString('utf8')).toContain(
+      'METHOD:CANCEL',
+    );
   });
 });
 
@@ -123,7 +155,10 @@ describe('query ranges', () => {
     expect(isRangeBound('2025-02-30')).toBe(false);
     expect(isRangeBound('2025-03-09T10:00:00-05:00')).toBe(true);
     expect(isRangeBound('tomorrow')).toBe(false);
-    expect(requestedRange(undefined, undefined, now)).toEqual({ from: { kind: 'instant', ms: now }, to: { kind: 'instant', ms: now + 7 * 86_400_000 } });
+    expect(requestedRange(undefined, undefined, now)).toEqual({
+      from: { kind: 'instant', ms: now },
+      to: { kind: 'instant', ms: now + 7 * 86_400_000 },
+    });
     expect(requestedRange('2025-03-09', undefined, now).to).toEqual({ kind: 'date', date: '2025-03-15' });
     expect(rangeProblem(requestedRange('2025-03-01', '2025-05-01', now))).toBeUndefined();
     expect(rangeProblem(requestedRange('2025-03-01', '2025-05-02', now))).toMatch(String(MAX_RANGE_DAYS));

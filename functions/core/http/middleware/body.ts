@@ -34,7 +34,8 @@ export function parseJsonBody(raw: string): unknown {
  */
 export function unstorableText(value: string): string | undefined {
   if (value.includes('\u0000')) return 'must not contain NUL characters';
-  if (!(value as string & { isWellFormed(): boolean }).isWellFormed()) return 'must be well-formed Unicode (no lone surrogates)';
+  if (!(value as string & { isWellFormed(): boolean }).isWellFormed())
+    return 'must be well-formed Unicode (no lone surrogates)';
   return undefined;
 }
 
@@ -45,14 +46,21 @@ function checkStructure(value: unknown, depth: number, path: string): void {
     return;
   }
   if (value === null || typeof value !== 'object') return;
-  if (depth > MAX_DEPTH) throw badRequest(`Request body is nested deeper than ${MAX_DEPTH} levels`, [{ field: path, message: 'Too deeply nested' }]);
+  if (depth > MAX_DEPTH)
+    throw badRequest(`Request body is nested deeper than ${MAX_DEPTH} levels`, [
+      { field: path, message: 'Too deeply nested' },
+    ]);
   if (Array.isArray(value)) {
     value.forEach((item, i) => checkStructure(item, depth + 1, `${path}[${i}]`));
     return;
   }
   for (const key of Object.keys(value)) {
-    if (FORBIDDEN_KEYS.has(key)) throw badRequest(`Field name "${key}" is not allowed`, [{ field: `${path}.${key}`, message: 'Forbidden field name' }]);
-    if (unstorableText(key)) throw badRequest('Field names must be well-formed text', [{ field: path, message: 'Malformed field name' }]);
+    if (FORBIDDEN_KEYS.has(key))
+      throw badRequest(`Field name "${key}" is not allowed`, [
+        { field: `${path}.${key}`, message: 'Forbidden field name' },
+      ]);
+    if (unstorableText(key))
+      throw badRequest('Field names must be well-formed text', [{ field: path, message: 'Malformed field name' }]);
     checkStructure((value as Record<string, unknown>)[key], depth + 1, `${path}.${key}`);
   }
 }

@@ -13,7 +13,10 @@ export const CORS_ALLOWED_HEADERS = 'authorization,content-type,x-request-id,ide
 export const CORS_ALLOWED_METHODS = 'GET,POST,PUT,PATCH,DELETE,OPTIONS';
 
 /** CORS answers only for configured origins (`*` locally); the origin is echoed, never a wildcard with credentials. */
-export function corsHeaders(origin: string | undefined, allowed: readonly string[] = corsConfig.allowedOrigins): Record<string, string> {
+export function corsHeaders(
+  origin: string | undefined,
+  allowed: readonly string[] = corsConfig.allowedOrigins,
+): Record<string, string> {
   if (!origin) return {};
   if (!allowed.includes('*') && !allowed.includes(origin)) return {};
   return {
